@@ -1,0 +1,34 @@
+"""glassnet: a glass-box deep-learning library on NumPy.
+
+Example:
+    >>> import glassnet as gn
+    >>> x = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    array([2., 4., 6.], dtype=float32)
+"""
+
+from glassnet.tensor import Tensor, arange, eye, full, ones, rand, randn, tensor, zeros  # noqa: I001
+from glassnet.autograd import (
+    Context,
+    Function,
+    GradientTape,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+)
+from glassnet.checking import GradientCheckError, check_same, gradcheck
+from glassnet.errors import GraphFreedError, ShapeError
+from glassnet.ops import *  # noqa: F403  (every op in function form: gn.exp, gn.matmul, ...)
+from glassnet.ops import __all__ as _ops_all
+from glassnet.rng import manual_seed
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Context", "Function", "GradientCheckError", "GradientTape", "GraphFreedError", "ShapeError",
+    "Tensor", "arange", "check_same", "enable_grad", "eye", "full", "grad", "gradcheck",
+    "is_grad_enabled", "manual_seed", "no_grad", "ones", "rand", "randn", "tensor", "zeros",
+    *_ops_all,
+]  # fmt: skip

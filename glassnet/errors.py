@@ -1,0 +1,19 @@
+"""The exceptions glassnet raises, so users can catch them by kind."""
+
+
+class ShapeError(ValueError):
+    """A shape that does not fit: operands that cannot broadcast, a matmul whose inner sizes
+    differ, a gradient of the wrong shape. The message names the op and both shapes.
+
+    Example:
+        >>> import glassnet as gn
+        >>> try:
+        ...     gn.ones(2, 3) @ gn.ones(4, 5)
+        ... except gn.ShapeError as e:
+        ...     print("caught")
+        caught
+    """
+
+
+class GraphFreedError(RuntimeError):
+    """A backward pass through a graph whose saved arrays were already released."""

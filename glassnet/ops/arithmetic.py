@@ -1,0 +1,189 @@
+"""Arithmetic with NumPy broadcasting: ``+ - * / ** neg`` and dtype casts.
+
+Each backward returns the gradient in the output's (broadcast) shape; the engine sums it back
+to each input's shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.autograd.function import Context, Function
+from glassnet.errors import ShapeError
+from glassnet.tensor import Tensor
+
+
+def broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ShapeError:
+    return ShapeError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together")
+
+
+def promote(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mixing a float with an integer or bool array keeps the float dtype, as in PyTorch
+    (NumPy would turn float32 with int64 into float64)."""
+    if a.dtype == b.dtype:
+        return a, b
+    a_float, b_float = a.dtype.kind == "f", b.dtype.kind == "f"
+    if a_float and not b_float:
+        return a, b.astype(a.dtype)
+    if b_float and not a_float:
+        return a.astype(b.dtype), b
+    return a, b
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = promote(a, b)
+        try:
+            return a + b
+        except ValueError:
+            raise broadcast_error("add", a, b) from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return grad, grad
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = promote(a, b)
+        try:
+            return a - b
+        except ValueError:
+            raise broadcast_error("sub", a, b) from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = promote(a, b)
+        ctx.save_for_backward(a, b)
+        try:
+            return a * b
+        except ValueError:
+            raise broadcast_error("mul", a, b) from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if a.dtype.kind != "f" and b.dtype.kind != "f":
+            a = a.astype(np.float32)  # int / int is float32, as in PyTorch
+        a, b = promote(a, b)
+        ctx.save_for_backward(a, b)
+        try:
+            return a / b
+        except ValueError:
+            raise broadcast_error("div", a, b) from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad / b
+        return (grad_a if need_a else None), (-grad_a * a / b if need_b else None)
+
+
+class Pow(Function):
+    @staticmethod
+    def forward(ctx: Context, base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+        base, exponent = promote(base, exponent)
+        try:
+            out = np.power(base, exponent)
+        except ValueError:
+            raise broadcast_error("pow", base, exponent) from None
+        ctx.save_for_backward(base, exponent, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        base, exponent, out = ctx.saved_tensors
+        need_base, need_exponent = ctx.needs_input_grad
+        grad_base = grad_exponent = None
+        if need_base:
+            grad_base = grad * exponent * np.power(base, exponent - 1)
+        if need_exponent:
+            # d(b^e)/de = b^e ln b, defined for b > 0 (0 elsewhere, as the limit at b -> 0+).
+            positive = base > 0
+            grad_exponent = grad * out * np.log(np.where(positive, base, 1)) * positive
+        return grad_base, grad_exponent
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return -grad
+
+
+class AsType(Function):
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, dtype: Any = None) -> np.ndarray:
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return grad  # the engine casts it back to the input's dtype
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """``a + b`` with broadcasting.
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.add(gn.ones(2, 3), gn.tensor([1.0, 2.0, 3.0])).shape
+        (2, 3)
+    """
+    return Add.apply(a, b)
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """``a - b`` with broadcasting."""
+    return Sub.apply(a, b)
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """``a * b`` with broadcasting."""
+    return Mul.apply(a, b)
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """``a / b`` with broadcasting (integer operands give float32)."""
+    return Div.apply(a, b)
+
+
+def pow(base: Any, exponent: Any) -> Tensor:
+    """``base ** exponent``; differentiable in both (in the exponent where base > 0).
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.pow(gn.tensor([2.0, 3.0]), 2)
+        Tensor([4., 9.], dtype=float32)
+    """
+    return Pow.apply(base, exponent)
+
+
+def neg(a: Any) -> Tensor:
+    """``-a``."""
+    return Neg.apply(a)
+
+
+def astype(a: Any, dtype: Any) -> Tensor:
+    """Cast to ``dtype``; the gradient flows back cast to the input's dtype."""
+    return AsType.apply(a, dtype=np.dtype(dtype))

@@ -1,0 +1,296 @@
+"""Ops that move elements without changing them: reshape, transpose, indexing, joining, padding.
+
+Their backwards move the gradient back the same way: reshape it back, transpose it back,
+scatter it to where the elements came from.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+
+from glassnet.autograd.function import Context, Function
+from glassnet.errors import ShapeError
+from glassnet.tensor import Tensor
+
+
+def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+class Reshape(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...] = ()) -> np.ndarray:
+        ctx.shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise ShapeError(
+                f"reshape: cannot reshape a Tensor of shape {x.shape} ({x.size} elements) "
+                f"into {shape}"
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return grad.reshape(ctx.shape)
+
+
+class Transpose(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...] | None = None) -> np.ndarray:
+        axes = tuple(range(x.ndim))[::-1] if axes is None else axes
+        if sorted(normalize_axis_tuple(axes, x.ndim)) != list(range(x.ndim)):
+            raise ShapeError(f"transpose: axes {axes} are not a permutation of {x.ndim} axes")
+        ctx.axes = axes
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return np.transpose(grad, np.argsort(ctx.axes))
+
+
+class BroadcastTo(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...] = ()) -> np.ndarray:
+        try:
+            return np.broadcast_to(x, shape)
+        except ValueError:
+            raise ShapeError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return grad  # the engine sums it back to the input's shape
+
+
+class GetItem(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, index: Any = None) -> np.ndarray:
+        ctx.shape = x.shape
+        ctx.index = index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        full = np.zeros(ctx.shape, dtype=grad.dtype)
+        if _is_basic(ctx.index):
+            full[ctx.index] = grad  # a basic index picks each element at most once
+        else:
+            np.add.at(full, ctx.index, grad)  # repeated indices accumulate
+        return full
+
+
+class Concatenate(Function):
+    @staticmethod
+    def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        try:
+            out = np.concatenate(arrays, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise ShapeError(f"concatenate(axis={axis}): shapes {shapes} do not fit") from None
+        ctx.axis = normalize_axis_index(axis, out.ndim)
+        ctx.splits = np.cumsum([a.shape[ctx.axis] for a in arrays])[:-1]
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return tuple(np.split(grad, ctx.splits, axis=ctx.axis))
+
+
+class Stack(Function):
+    @staticmethod
+    def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        try:
+            out = np.stack(arrays, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise ShapeError(f"stack: shapes {shapes} must all be equal") from None
+        ctx.axis = normalize_axis_index(axis, out.ndim)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return tuple(np.moveaxis(grad, ctx.axis, 0))
+
+
+class Pad(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, pad_width: Any = 0, value: float = 0.0):
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
+        if (widths < 0).any():
+            raise ValueError(f"pad: widths must be >= 0, got {pad_width}")
+        ctx.inside = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return np.pad(x, widths, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return grad[ctx.inside]
+
+
+def _is_basic(index: Any) -> bool:
+    """True for an index of ints, slices, None and Ellipsis only (NumPy's basic indexing)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) for i in items)
+
+
+def _plain_index(index: Any) -> Any:
+    """Replace Tensors and lists inside an index by arrays, as NumPy expects."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def reshape(x: Any, *shape: Any) -> Tensor:
+    """A new shape with the same elements (one size may be -1): ``reshape(x, 2, 3)`` or ``(2, 3)``.
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.reshape(gn.arange(6), 2, -1).shape
+        (2, 3)
+    """
+    return Reshape.apply(x, shape=_shape_args(shape))
+
+
+def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge axes ``start_dim..end_dim`` into one (all of them by default, as NumPy's flatten)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if x.ndim == 0:
+        return reshape(x, 1)
+    start, end = normalize_axis_tuple((start_dim, end_dim), x.ndim)
+    merged = int(np.prod(x.shape[start : end + 1]))
+    return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1 :]))
+
+
+def transpose(x: Any, *axes: Any) -> Tensor:
+    """Permute axes as NumPy does: reversed when none are given.
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.transpose(gn.ones(2, 3, 4), 2, 0, 1).shape
+        (4, 2, 3)
+    """
+    shape = _shape_args(axes)
+    return Transpose.apply(x, axes=shape if shape else None)
+
+
+def permute(x: Any, *dims: Any) -> Tensor:
+    """PyTorch's name for :func:`transpose` with explicit axes."""
+    return Transpose.apply(x, axes=_shape_args(dims))
+
+
+def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
+    """Exchange two axes."""
+    ndim = x.ndim if isinstance(x, Tensor) else np.ndim(x)
+    axes = list(range(ndim))
+    a, b = normalize_axis_tuple((axis1, axis2), ndim, allow_duplicate=True)
+    axes[a], axes[b] = axes[b], axes[a]
+    return Transpose.apply(x, axes=tuple(axes))
+
+
+def squeeze(x: Any, axis: Any = None) -> Tensor:
+    """Remove axes of size 1 (all of them, or those in ``axis``)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    axes = tuple(i for i, n in enumerate(x.shape) if n == 1) if axis is None else axis
+    axes = normalize_axis_tuple(axes, x.ndim)
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ShapeError(f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1")
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def unsqueeze(x: Any, dim: int) -> Tensor:
+    """Insert an axis of size 1 at ``dim`` (PyTorch's name for ``np.expand_dims``)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    dim = normalize_axis_index(dim, x.ndim + 1)
+    return reshape(x, (*x.shape[:dim], 1, *x.shape[dim:]))
+
+
+def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
+    """Repeat ``x`` along axes of size 1 to ``shape``; the backward sums those copies."""
+    return BroadcastTo.apply(x, shape=tuple(shape))
+
+
+def expand(x: Any, *sizes: Any) -> Tensor:
+    """PyTorch's broadcast: ``expand(x, 3, -1)`` (-1 keeps that axis' size)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    sizes = _shape_args(sizes)
+    lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise ShapeError(f"expand: {sizes} has fewer axes than the Tensor's shape {x.shape}")
+    shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
+    return broadcast_to(x, shape)
+
+
+def getitem(x: Any, index: Any) -> Tensor:
+    """``x[index]``: ints, slices, None, Ellipsis, integer arrays and bool masks.
+
+    The backward scatters the gradient back with ``np.add.at`` semantics, so an element picked
+    twice gets both gradients.
+
+    Example:
+        >>> import glassnet as gn
+        >>> x = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> x[[0, 0, 2]].sum().backward()
+        >>> x.grad
+        array([2., 0., 1.], dtype=float32)
+    """
+    return GetItem.apply(x, index=_plain_index(index))
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join Tensors along an existing axis.
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.concatenate([gn.ones(2, 3), gn.zeros(1, 3)]).shape
+        (3, 3)
+    """
+    if len(tensors) == 0:
+        raise ValueError("concatenate: needs at least one Tensor")
+    return Concatenate.apply(*tensors, axis=axis)
+
+
+def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join Tensors of one shape along a new axis."""
+    if len(tensors) == 0:
+        raise ValueError("stack: needs at least one Tensor")
+    return Stack.apply(*tensors, axis=axis)
+
+
+def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
+    """Split into pieces along ``axis``, as ``np.split`` (each piece is a differentiable slice)."""
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    axis = normalize_axis_index(axis, x.ndim)
+    length = x.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        sections = int(indices_or_sections)
+        if sections <= 0 or length % sections:
+            raise ShapeError(
+                f"split: axis {axis} of length {length} does not split into {sections}"
+            )
+        bounds = list(range(0, length + 1, length // sections))
+    else:
+        bounds = [0, *indices_or_sections, length]
+    prefix = (slice(None),) * axis
+    return [getitem(x, (*prefix, slice(lo, hi))) for lo, hi in itertools.pairwise(bounds)]
+
+
+def pad(x: Any, pad_width: Any, value: float = 0.0) -> Tensor:
+    """Pad with a constant; ``pad_width`` in NumPy's form (int, (before, after), or per axis).
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.pad(gn.ones(2, 2), ((1, 1), (0, 2))).shape
+        (4, 4)
+    """
+    return Pad.apply(x, pad_width=pad_width, value=value)

@@ -1,0 +1,205 @@
+"""Reductions over an ``axis`` (an int, a tuple of ints, or None for all) with ``keepdims``.
+
+A reduction's backward spreads the output gradient back over the reduced axes: it puts the
+reduced axes back as size 1 and lets broadcasting copy the gradient along them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from glassnet.autograd.function import Context, Function
+from glassnet.ops.elementwise import as_float, sqrt
+from glassnet.tensor import Tensor
+
+Axis = int | tuple[int, ...] | None
+
+
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    return normalize_axis_tuple(axis, ndim)
+
+
+def _with_kept_dims(grad: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+    """The output gradient with the reduced axes present as size 1, ready to broadcast."""
+    return grad if keepdims else np.expand_dims(grad, axes)
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+class Sum(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
+        ctx.axes = _axes(axis, x.ndim)
+        ctx.keepdims = keepdims
+        ctx.shape = x.shape
+        return np.sum(x, axis=ctx.axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return np.broadcast_to(_with_kept_dims(grad, ctx.axes, ctx.keepdims), ctx.shape)
+
+
+class Mean(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
+        x = as_float(x)
+        ctx.axes = _axes(axis, x.ndim)
+        ctx.keepdims = keepdims
+        ctx.shape = x.shape
+        return np.mean(x, axis=ctx.axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        grad = _with_kept_dims(grad, ctx.axes, ctx.keepdims) / _count(ctx.shape, ctx.axes)
+        return np.broadcast_to(grad, ctx.shape)
+
+
+class _Extremum(Function):
+    """Max or min: the gradient goes to the extreme elements, split evenly between ties."""
+
+    reduce: Any = None
+
+    @classmethod
+    def _forward(cls, ctx: Context, x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
+        axes = _axes(axis, x.ndim)
+        if x.size == 0:
+            raise ValueError(f"{cls.__name__.lower()} of an empty Tensor of shape {x.shape}")
+        kept = cls.reduce(x, axis=axes, keepdims=True)
+        ctx.save_for_backward(x, kept)
+        ctx.axes = axes
+        ctx.keepdims = keepdims
+        return kept if keepdims else np.squeeze(kept, axis=axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        x, kept = ctx.saved_tensors
+        hits = x == kept
+        share = hits / hits.sum(axis=ctx.axes, keepdims=True)
+        return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * share.astype(grad.dtype)
+
+
+class Max(_Extremum):
+    reduce = np.max
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
+        return Max._forward(ctx, x, axis, keepdims)
+
+
+class Min(_Extremum):
+    reduce = np.min
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
+        return Min._forward(ctx, x, axis, keepdims)
+
+
+class Var(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False, ddof=0):
+        x = as_float(x)
+        axes = _axes(axis, x.ndim)
+        centered = x - np.mean(x, axis=axes, keepdims=True)
+        ctx.save_for_backward(centered)
+        ctx.axes, ctx.keepdims = axes, keepdims
+        ctx.denominator = _count(x.shape, axes) - ddof
+        if ctx.denominator <= 0:
+            raise ValueError(f"var: ddof={ddof} leaves no degrees of freedom for shape {x.shape}")
+        return np.sum(centered * centered, axis=axes, keepdims=keepdims) / ctx.denominator
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        (centered,) = ctx.saved_tensors
+        grad = _with_kept_dims(grad, ctx.axes, ctx.keepdims)
+        return grad * centered * (2.0 / ctx.denominator)
+
+
+class LogSumExp(Function):
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
+        x = as_float(x)
+        axes = _axes(axis, x.ndim)
+        peak = np.max(x, axis=axes, keepdims=True)
+        peak = np.where(np.isfinite(peak), peak, 0)  # all -inf along an axis stays -inf
+        kept = peak + np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True))
+        ctx.save_for_backward(x, kept)
+        ctx.axes, ctx.keepdims = axes, keepdims
+        return kept if keepdims else np.squeeze(kept, axis=axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        x, kept = ctx.saved_tensors
+        return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * np.exp(x - kept)
+
+
+def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Sum over ``axis`` (int, tuple or None for all).
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.sum(gn.ones(2, 3), axis=0)
+        Tensor([2., 2., 2.], dtype=float32)
+    """
+    return Sum.apply(x, axis=axis, keepdims=keepdims)
+
+
+def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Mean over ``axis``."""
+    return Mean.apply(x, axis=axis, keepdims=keepdims)
+
+
+def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Largest value over ``axis``; ties share the gradient evenly."""
+    return Max.apply(x, axis=axis, keepdims=keepdims)
+
+
+def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Smallest value over ``axis``; ties share the gradient evenly."""
+    return Min.apply(x, axis=axis, keepdims=keepdims)
+
+
+def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    """Variance, NumPy's definition: ``ddof=0`` by default (PyTorch's default is 1).
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.var(gn.tensor([1.0, 3.0])).item()
+        1.0
+    """
+    return Var.apply(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+
+def std(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    """Standard deviation, sqrt(var), with NumPy's ``ddof=0`` default."""
+    return sqrt(var(x, axis, keepdims, ddof))
+
+
+def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """log(sum(exp(x))) over ``axis``, without overflow for large inputs.
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.logsumexp(gn.tensor([1e4, 1e4])).item() - 1e4 - 0.6931 < 1e-3
+        True
+    """
+    return LogSumExp.apply(x, axis=axis, keepdims=keepdims)
+
+
+def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the largest value (an int64 Tensor, no gradient)."""
+    return Tensor(np.argmax(getattr(x, "data", x), axis=axis, keepdims=keepdims))
+
+
+def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the smallest value (an int64 Tensor, no gradient)."""
+    return Tensor(np.argmin(getattr(x, "data", x), axis=axis, keepdims=keepdims))

@@ -1,0 +1,482 @@
+"""``Tensor``: an ``np.ndarray`` that remembers how it was made, so gradients can flow back.
+
+The arithmetic lives in :mod:`glassnet.ops` (one Function per operation); the methods here are
+thin doors to it, so ``x.exp()`` and ``gn.exp(x)`` are the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from glassnet.rng import RngLike, get_rng
+
+if TYPE_CHECKING:
+    from glassnet.autograd.function import Context
+
+DTypeLike = Any
+Number = float  # inside Tensor, the name ``float`` is the method that casts to float32
+
+
+def _infer_array(data: Any, dtype: DTypeLike = None) -> np.ndarray:
+    """The array behind a new Tensor, with PyTorch's dtype rules (Python floats -> float32)."""
+    if isinstance(data, Tensor):
+        array = data.data
+    elif isinstance(data, (np.ndarray, np.generic)):
+        array = np.asarray(data)
+    else:
+        array = np.asarray(data)
+        if array.dtype == np.float64 and dtype is None:
+            array = array.astype(np.float32)  # Python floats: float32, as in PyTorch
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"a Tensor holds bool, integer or float numbers; got data of dtype {array.dtype} "
+            f"from {type(data).__name__}"
+        )
+    return array
+
+
+def as_tensor(value: Any, like: np.dtype | None = None, op: str = "Tensor") -> Tensor:
+    """Wrap an operand of an op: a scalar takes the dtype ``like`` of the op's Tensors.
+
+    Python and NumPy scalars are "weak", as in PyTorch: ``x32 * 0.5`` and ``x32 * np.float64(2)``
+    stay float32. Arrays keep their dtype and promote as NumPy does.
+    """
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, int, float, np.number, np.bool_)):
+        if like is not None and (like.kind == "f" or not isinstance(value, (float, np.floating))):
+            return Tensor(np.asarray(value, dtype=like))
+        return Tensor(np.asarray(value, dtype=np.float32 if isinstance(value, float) else None))
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return Tensor(value)
+    raise TypeError(f"{op}: cannot use an operand of type {type(value).__name__} as a Tensor")
+
+
+class Tensor:
+    """A NumPy array with an autograd history.
+
+    Args:
+        data: array-like; Python floats become float32, NumPy arrays keep their dtype (and are
+            not copied when the dtype already matches, like ``np.asarray``).
+        requires_grad: whether gradients should flow into this Tensor (float dtypes only).
+        dtype: convert to this dtype.
+        name: an optional label, shown in graph pictures.
+
+    Example:
+        >>> import glassnet as gn
+        >>> x = gn.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        >>> y = (x @ x.T).relu().sum()
+        >>> y.backward()
+        >>> x.grad
+        array([[ 8., 12.],
+               [ 8., 12.]], dtype=float32)
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_ctx",
+        "_retain_grad",
+        "_watched",
+        "data",
+        "grad",
+        "name",
+        "requires_grad",
+    )
+    __array_ufunc__ = None  # makes ``ndarray * Tensor`` call Tensor.__rmul__ instead of NumPy
+    __hash__ = (
+        object.__hash__
+    )  # __eq__ is elementwise; identity hashing keeps Tensors usable as keys
+
+    def __init__(
+        self,
+        data: Any,
+        requires_grad: bool = False,
+        dtype: DTypeLike = None,
+        name: str | None = None,
+    ) -> None:
+        self.data: np.ndarray = _infer_array(data, dtype)
+        self.grad: np.ndarray | None = None
+        self.requires_grad = False
+        self.name = name
+        self._ctx: Context | None = None
+        self._watched = False
+        self._retain_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _from_op(cls, data: np.ndarray, ctx: Context | None, requires_grad: bool) -> Tensor:
+        """The fast constructor used by Function.apply (no dtype inference)."""
+        t = cls.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.requires_grad = requires_grad
+        t.name = None
+        t._ctx = ctx
+        t._watched = False
+        t._retain_grad = False
+        return t
+
+    # ----------------------------------------------------------------- NumPy-style properties
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        return int(self.data.size)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Tensors made by the user rather than by an op."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self) -> str | None:
+        """The name of the Function that made this Tensor (None for a leaf)."""
+        return None if self._ctx is None else self._ctx.function.__name__
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor")
+        return len(self.data)
+
+    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+            raise ValueError("np.asarray(tensor, dtype, copy=False): converting needs a copy")
+        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return array.copy() if copy else array
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(", precision=4)
+        extras = [f"dtype={self.data.dtype}"]
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return f"Tensor({body}, {', '.join(extras)})"
+
+    # ----------------------------------------------------------------- autograd
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (leaves of float dtype only) and return self."""
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"only float Tensors can require gradients; this one has dtype {self.data.dtype}"
+            )
+        if self._ctx is not None and not requires_grad:
+            raise RuntimeError("requires_grad can only be switched off on a leaf; use detach()")
+        self.requires_grad = requires_grad
+        return self
+
+    def backward(self, grad: Any = None, retain_graph: bool = False) -> None:
+        """Accumulate the gradient of this Tensor into ``.grad`` of every leaf that needs one.
+
+        Args:
+            grad: d(something)/d(self), of self's shape; omitted for a one-element Tensor (1).
+            retain_graph: keep the graph's saved arrays so backward can run through it again.
+        """
+        engine.backward(self, grad, retain_graph=retain_graph)
+
+    def retain_grad(self) -> Tensor:
+        """Also store ``.grad`` on this non-leaf Tensor during backward (for inspection)."""
+        self._retain_grad = True
+        return self
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient."""
+        self.grad = None
+
+    def detach(self) -> Tensor:
+        """The same data, cut from the graph."""
+        return Tensor._from_op(self.data, None, False)
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> Any:
+        """The value of a one-element Tensor as a Python number."""
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    # ----------------------------------------------------------------- dtype
+    def astype(self, dtype: DTypeLike) -> Tensor:
+        """A differentiable cast (the gradient comes back in this Tensor's dtype)."""
+        return ops.astype(self, dtype)
+
+    def float(self) -> Tensor:
+        return ops.astype(self, np.float32)
+
+    def double(self) -> Tensor:
+        return ops.astype(self, np.float64)
+
+    # ----------------------------------------------------------------- operators
+    def __add__(self, other: Any) -> Tensor:
+        return ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return ops.div(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return ops.pow(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.getitem(self, index)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return ops.less(self, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return ops.less_equal(self, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return ops.greater(self, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return ops.greater_equal(self, other)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.equal(self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.not_equal(self, other)
+
+    # ----------------------------------------------------------------- elementwise
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return ops.abs(self)
+
+    def sin(self) -> Tensor:
+        return ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return ops.cos(self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
+
+    def leaky_relu(self, slope: Number = 0.01) -> Tensor:
+        return ops.leaky_relu(self, slope)
+
+    def elu(self, alpha: Number = 1.0) -> Tensor:
+        return ops.elu(self, alpha)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        return ops.gelu(self, approximate)
+
+    def softplus(self) -> Tensor:
+        return ops.softplus(self)
+
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        return ops.clip(self, min, max)
+
+    def maximum(self, other: Any) -> Tensor:
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return ops.minimum(self, other)
+
+    # ----------------------------------------------------------------- reductions
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return ops.sum(self, axis, keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return ops.mean(self, axis, keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return ops.max(self, axis, keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return ops.min(self, axis, keepdims)
+
+    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        return ops.var(self, axis, keepdims, ddof)
+
+    def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        return ops.std(self, axis, keepdims, ddof)
+
+    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return ops.logsumexp(self, axis, keepdims)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return ops.argmax(self, axis, keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return ops.argmin(self, axis, keepdims)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return ops.softmax(self, axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return ops.log_softmax(self, axis)
+
+    # ----------------------------------------------------------------- shape
+    def reshape(self, *shape: Any) -> Tensor:
+        return ops.reshape(self, *shape)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return ops.flatten(self, start_dim, end_dim)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        return ops.transpose(self, *axes)
+
+    @property
+    def T(self) -> Tensor:
+        return ops.transpose(self)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return ops.permute(self, *dims)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        return ops.swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis: Any = None) -> Tensor:
+        return ops.squeeze(self, axis)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return ops.unsqueeze(self, dim)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return ops.expand(self, *sizes)
+
+    def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
+        return ops.broadcast_to(self, shape)
+
+
+# ------------------------------------------------------------------------- constructors
+def tensor(data: Any, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:
+    """Make a Tensor (see :class:`Tensor` for the dtype rules).
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.tensor([1.0, 2.0]).dtype, gn.tensor([1, 2]).dtype
+        (dtype('float32'), dtype('int64'))
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def _shape(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def zeros(*shape: Any, dtype: DTypeLike = np.float32, requires_grad: bool = False) -> Tensor:
+    """A Tensor of zeros: ``gn.zeros(2, 3)`` or ``gn.zeros((2, 3))``."""
+    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(*shape: Any, dtype: DTypeLike = np.float32, requires_grad: bool = False) -> Tensor:
+    """A Tensor of ones: ``gn.ones(2, 3)`` or ``gn.ones((2, 3))``."""
+    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+
+
+def full(shape: Any, value: Any, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
+    """A Tensor filled with ``value`` (float32 for a Python float)."""
+    if dtype is None:
+        dtype = np.float32 if isinstance(value, float) else np.asarray(value).dtype
+    return Tensor(np.full(shape, value, dtype=dtype), requires_grad=requires_grad)
+
+
+def eye(
+    n: int, m: int | None = None, dtype: DTypeLike = np.float32, requires_grad: bool = False
+) -> Tensor:
+    """The identity matrix (n x m)."""
+    return Tensor(np.eye(n, m, dtype=dtype), requires_grad=requires_grad)
+
+
+def arange(start: Any, stop: Any = None, step: Any = 1, dtype: DTypeLike = None) -> Tensor:
+    """Evenly spaced values, as ``np.arange`` (float32 when any argument is a Python float)."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None and any(isinstance(v, float) for v in (start, stop, step)):
+        dtype = np.float32
+    return Tensor(np.arange(start, stop, step, dtype=dtype))
+
+
+def randn(
+    *shape: Any, rng: RngLike = None, dtype: DTypeLike = np.float32, requires_grad: bool = False
+) -> Tensor:
+    """Standard normal samples; ``rng`` as everywhere (Generator, seed or None for the global)."""
+    data = get_rng(rng).standard_normal(_shape(shape)).astype(dtype, copy=False)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def rand(
+    *shape: Any, rng: RngLike = None, dtype: DTypeLike = np.float32, requires_grad: bool = False
+) -> Tensor:
+    """Uniform samples in [0, 1)."""
+    data = get_rng(rng).random(_shape(shape)).astype(dtype, copy=False)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+# The ops package builds on Tensor, so it is imported after the class exists; the methods above
+# look ``ops`` and ``engine`` up when they are called.
+from glassnet import ops  # noqa: E402
+from glassnet.autograd import engine  # noqa: E402
