@@ -19,7 +19,7 @@ x_scaled = x / 5  # inputs of order 1 keep tanh out of its flat tails
 hidden = 32
 w1 = gn.randn(1, hidden, rng=rng, requires_grad=True)
 b1 = gn.zeros(hidden, requires_grad=True)
-w2 = gn.tensor(rng.normal(0, 1 / np.sqrt(hidden), (hidden, 1)).astype(np.float32), requires_grad=True)
+w2 = gn.tensor(rng.normal(0, hidden**-0.5, (hidden, 1)), dtype=np.float32, requires_grad=True)
 b2 = gn.zeros(1, requires_grad=True)
 params = [w1, b1, w2, b2]
 
