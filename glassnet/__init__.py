@@ -18,17 +18,24 @@ from glassnet.autograd import (
     is_grad_enabled,
     no_grad,
 )
-from glassnet.checking import GradientCheckError, check_same, gradcheck
+from glassnet.checking import (
+    GradientCheckError,
+    check_layer_gradients,
+    check_same,
+    gradcheck,
+)
 from glassnet.errors import GraphFreedError, ShapeError
 from glassnet.ops import *  # noqa: F403  (every op in function form: gn.exp, gn.matmul, ...)
 from glassnet.ops import __all__ as _ops_all
 from glassnet.rng import manual_seed
+from glassnet import nn, optim  # subpackages come after the core they build on
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Context", "Function", "GradientCheckError", "GradientTape", "GraphFreedError", "ShapeError",
-    "Tensor", "arange", "check_same", "enable_grad", "eye", "full", "grad", "gradcheck",
-    "is_grad_enabled", "manual_seed", "no_grad", "ones", "rand", "randn", "tensor", "zeros",
-    *_ops_all,
+    "Tensor", "arange", "check_layer_gradients", "check_same", "enable_grad", "eye", "full",
+    "grad", "gradcheck", "is_grad_enabled", "manual_seed", "no_grad", "ones", "rand", "randn",
+    "tensor", "zeros",
+    "nn", "optim", *_ops_all,
 ]  # fmt: skip

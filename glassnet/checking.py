@@ -51,6 +51,31 @@ def check_same(expected: Any, actual: Any, rtol: float = 1e-5, atol: float = 1e-
     )
 
 
+def numerical_gradient(f: Callable[[], float], array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """d f() / d array by central differences: each element is nudged in place by +eps and
+    -eps and restored. The loop is over elements on purpose: it is the definition itself."""
+    numerical = np.zeros(array.shape, dtype=np.float64)
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + eps
+        up = f()
+        array[index] = original - eps
+        down = f()
+        array[index] = original
+        numerical[index] = (up - down) / (2 * eps)
+    return numerical
+
+
+def _mismatch(analytical: Any, numerical: np.ndarray, atol: float, rtol: float):
+    """The index of the worst element outside tolerance (or non-finite), else None."""
+    analytical = np.zeros_like(numerical) if analytical is None else analytical
+    excess = np.abs(analytical - numerical) - (atol + rtol * np.abs(numerical))
+    if not (excess > 0).any() and np.isfinite(analytical).all():
+        return None
+    worst = np.unravel_index(int(np.argmax(np.nan_to_num(excess, nan=np.inf))), numerical.shape)
+    return tuple(int(i) for i in worst), float(analytical[worst]), float(numerical[worst])
+
+
 def gradcheck(
     fn: Callable[..., Tensor],
     inputs: Sequence[Any],
@@ -100,22 +125,78 @@ def gradcheck(
 
     for position, grad in zip(checked, analytical):
         x = args[position].data
-        numerical = np.zeros_like(x)
-        for index in np.ndindex(x.shape):  # one nudge per element: this is the check itself
-            original = x[index]
-            x[index] = original + eps
-            up = projected()
-            x[index] = original - eps
-            down = projected()
-            x[index] = original
-            numerical[index] = (up - down) / (2 * eps)
-        grad = np.zeros_like(x) if grad is None else grad
-        error = np.abs(grad - numerical) - (atol + rtol * np.abs(numerical))
-        if (error > 0).any() or not np.isfinite(grad).all():
-            worst = np.unravel_index(int(np.argmax(np.nan_to_num(error, nan=np.inf))), x.shape)
+        found = _mismatch(grad, numerical_gradient(projected, x, eps), atol, rtol)
+        if found is not None:
+            index, got, expected = found
             raise GradientCheckError(
-                f"gradient of input {position} (shape {x.shape}) is wrong at index "
-                f"{tuple(int(i) for i in worst)}: analytical {float(grad[worst]):.6g}, "
-                f"numerical {float(numerical[worst]):.6g} (atol={atol}, rtol={rtol})"
+                f"gradient of input {position} (shape {x.shape}) is wrong at index {index}: "
+                f"analytical {got:.6g}, numerical {expected:.6g} (atol={atol}, rtol={rtol})"
             )
     return True
+
+
+def check_layer_gradients(
+    layer: Any,
+    input_shape: Sequence[int],
+    samples: int = 10,
+    dtype: Any = np.float64,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    rng: Any = 0,
+) -> dict[str, float]:
+    """Check a Module's layer-level ``backward`` against central differences.
+
+    For ``samples`` random inputs ``x`` and output gradients ``dy``, the loss is
+    ``sum(layer.forward(x) * dy)``; ``layer.backward(dy)`` must give its gradient for the input
+    and for every parameter. The check runs on a float64 copy of the layer (the layer itself is
+    not changed). Randomness inside the layer (Dropout) must be off: use ``layer.eval()``.
+
+    Returns:
+        The largest absolute error seen, per name (``"input"`` and each parameter name).
+
+    Raises:
+        GradientCheckError naming the input or parameter and the worst element.
+
+    Example:
+        >>> import glassnet as gn
+        >>> from glassnet import nn
+        >>> report = gn.check_layer_gradients(nn.Dense(3, 2, "tanh", rng=0), (4, 3), samples=2)
+        >>> sorted(report)
+        ['input', 'linear.bias', 'linear.weight']
+    """
+    import copy
+
+    from glassnet.rng import get_rng
+
+    module = copy.deepcopy(layer).to(dtype)
+    generator = get_rng(rng)
+    params = dict(module.named_parameters())
+    worst: dict[str, float] = {"input": 0.0, **{name: 0.0 for name in params}}
+
+    for _ in range(samples):
+        x = generator.standard_normal(tuple(input_shape)).astype(dtype)
+        out = module.forward(x)
+        dy = generator.standard_normal(out.shape).astype(dtype)
+        module.zero_grad()
+        analytical = {"input": module.backward(dy)}
+        analytical.update({name: p.grad for name, p in params.items()})
+
+        def loss(x: np.ndarray = x, dy: np.ndarray = dy) -> float:
+            with engine.no_grad():
+                return float(np.sum(module.forward(x).data * dy))
+
+        arrays = {"input": x, **{name: p.data for name, p in params.items()}}
+        for name, array in arrays.items():
+            numerical = numerical_gradient(loss, array, eps)
+            found = _mismatch(analytical[name], numerical, atol, rtol)
+            if found is not None:
+                index, got, expected = found
+                raise GradientCheckError(
+                    f"{type(layer).__name__}: gradient of {name} (shape {array.shape}) is wrong "
+                    f"at index {index}: backward gave {got:.6g}, central differences {expected:.6g}"
+                )
+            grad = analytical[name]
+            if grad is not None and grad.size:
+                worst[name] = max(worst[name], float(np.max(np.abs(grad - numerical))))
+    return worst

@@ -42,13 +42,14 @@ from glassnet.ops.movement import (
     transpose,
     unsqueeze,
 )
-from glassnet.ops.nn import log_softmax, softmax
+from glassnet.ops.nn import cross_entropy, dropout, linear, log_softmax, softmax
 from glassnet.ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 
 __all__ = [
     "abs", "add", "argmax", "argmin", "astype", "broadcast_to", "clip", "concatenate", "cos",
-    "div", "elu", "equal", "exp", "expand", "flatten", "gelu", "getitem", "greater",
-    "greater_equal", "leaky_relu", "less", "less_equal", "log", "log_softmax", "logsumexp",
+    "cross_entropy", "div", "dropout", "elu", "equal", "exp", "expand", "flatten", "gelu",
+    "getitem", "greater", "greater_equal", "leaky_relu", "less", "less_equal", "linear", "log",
+    "log_softmax", "logsumexp",
     "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg", "not_equal", "pad",
     "permute", "pow", "relu", "reshape", "sigmoid", "sin", "softmax", "softplus", "split",
     "sqrt", "squeeze", "stack", "std", "sub", "sum", "swapaxes", "tanh", "transpose",

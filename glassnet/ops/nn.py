@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Context, Function
+from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import as_float
 from glassnet.tensor import Tensor
 
@@ -44,6 +45,184 @@ class LogSoftmax(Function):
     def backward(ctx: Context, grad: np.ndarray):
         (out,) = ctx.saved_tensors
         return grad - np.exp(out) * np.sum(grad, axis=ctx.axis, keepdims=True)
+
+
+class Linear(Function):
+    """``x @ weight + bias`` as one node, for inputs of shape (..., in_features).
+
+    With ``G`` the gradient of the output: ``dx = G @ W^T``, ``dW = x^T @ G`` (leading axes
+    folded into one batch axis), ``db = G`` summed over the batch. dx is computed only when
+    someone needs it, which saves a third of the first layer's backward.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None):
+        ctx.save_for_backward(x, weight)
+        out = x @ weight
+        if bias is not None:
+            out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        x, weight = ctx.saved_tensors
+        need_x, need_w = ctx.needs_input_grad[:2]
+        grad_x = grad @ weight.T if need_x else None
+        grad_w = None
+        if need_w:
+            grad_w = x.reshape(-1, x.shape[-1]).T @ grad.reshape(-1, grad.shape[-1])
+        grad_b = None
+        if len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]:
+            grad_b = grad.reshape(-1, grad.shape[-1]).sum(axis=0)
+        return (grad_x, grad_w) if len(ctx.needs_input_grad) == 2 else (grad_x, grad_w, grad_b)
+
+
+class CrossEntropy(Function):
+    """Softmax cross-entropy from logits, fused: stable and one node.
+
+    ``loss_i = -sum_c q_ic log softmax(z_i)_c`` where ``q_i`` is the one-hot target (or given
+    probabilities), smoothed as ``(1 - eps) q + eps / C``. The gradient is simply
+    ``softmax(z) - q`` (divided by N for the mean).
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        logits: np.ndarray,
+        target: Any = None,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> np.ndarray:
+        n, classes = logits.shape
+        log_probs = stable_log_softmax(as_float(logits), axis=1)
+        if target.ndim == 1:  # class indices
+            picked = log_probs[np.arange(n), target]
+            losses = -(1.0 - label_smoothing) * picked
+        else:  # probabilities (one-hot or soft)
+            losses = -(1.0 - label_smoothing) * np.sum(target * log_probs, axis=1)
+        if label_smoothing:
+            losses = losses - label_smoothing / classes * np.sum(log_probs, axis=1)
+        ctx.save_for_backward(log_probs, target)
+        ctx.reduction, ctx.label_smoothing = reduction, label_smoothing
+        if reduction == "mean":
+            return np.mean(losses)
+        if reduction == "sum":
+            return np.sum(losses)
+        return losses
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        log_probs, target = ctx.saved_tensors
+        n, classes = log_probs.shape
+        smoothing = ctx.label_smoothing
+        grad_logits = np.exp(log_probs)
+        if target.ndim == 1:
+            grad_logits[np.arange(n), target] -= 1.0 - smoothing
+        else:
+            grad_logits -= (1.0 - smoothing) * target.astype(grad_logits.dtype, copy=False)
+        if smoothing:
+            grad_logits -= smoothing / classes
+        if ctx.reduction == "mean":
+            grad_logits *= grad / n
+        elif ctx.reduction == "sum":
+            grad_logits *= grad
+        else:
+            grad_logits *= grad[:, np.newaxis]
+        return grad_logits
+
+
+class Dropout(Function):
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p),
+    so evaluation needs no rescaling. The mask is drawn from the given generator."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, p: float = 0.5, rng: Any = None) -> np.ndarray:
+        keep = rng.random(x.shape) >= p
+        scale = np.asarray(1.0 / (1.0 - p), dtype=x.dtype)
+        mask = keep * scale
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        (mask,) = ctx.saved_tensors
+        return grad * mask
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """``x @ weight + bias`` in one op; ``weight`` has shape (in_features, out_features).
+
+    Example:
+        >>> import glassnet as gn
+        >>> gn.linear(gn.ones(4, 3), gn.ones(3, 2), gn.zeros(2)).shape
+        (4, 2)
+    """
+    w_shape = np.shape(getattr(weight, "data", weight))
+    x_shape = np.shape(getattr(x, "data", x))
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[0]:
+        raise ShapeError(
+            f"linear: input of shape {x_shape} does not fit a weight of shape {w_shape}: "
+            f"the input's last axis must be {w_shape[0] if w_shape else '?'}"
+        )
+    if bias is None:
+        return Linear.apply(x, weight)
+    return Linear.apply(x, weight, bias)
+
+
+def cross_entropy(
+    logits: Any, target: Any, reduction: str = "mean", label_smoothing: float = 0.0
+) -> Tensor:
+    """Cross-entropy of logits (N, C) against class indices (N,) or probabilities (N, C).
+
+    Example:
+        >>> import glassnet as gn
+        >>> round(gn.cross_entropy(gn.zeros(2, 4), [1, 3]).item(), 4)  # log 4
+        1.3863
+    """
+    z = logits if isinstance(logits, Tensor) else Tensor(logits)
+    t = np.asarray(getattr(target, "data", target))
+    if z.ndim != 2:
+        raise ShapeError(f"cross_entropy: logits must have shape (N, C), got {z.shape}")
+    n, classes = z.shape
+    if t.ndim == 1 and t.dtype.kind in "iu":
+        if t.shape[0] != n:
+            raise ShapeError(f"cross_entropy: logits {z.shape} but {t.shape[0]} class targets")
+        if t.size and (t.min() < 0 or t.max() >= classes):
+            raise ValueError(
+                f"cross_entropy: class targets must lie in [0, {classes}), "
+                f"got values from {t.min()} to {t.max()}"
+            )
+    elif t.shape == z.shape and t.dtype.kind in "fbiu":
+        t = t.astype(z.dtype, copy=False)
+    else:
+        raise ShapeError(
+            f"cross_entropy: targets must be class indices of shape ({n},) or probabilities "
+            f"of shape {z.shape}; got shape {t.shape} and dtype {t.dtype}"
+        )
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"cross_entropy: reduction must be mean, sum or none, not {reduction!r}")
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1), got {label_smoothing}")
+    return CrossEntropy.apply(z, target=t, reduction=reduction, label_smoothing=label_smoothing)
+
+
+def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Any = None) -> Tensor:
+    """Inverted dropout (identity when not training or p == 0).
+
+    Example:
+        >>> import glassnet as gn
+        >>> y = gn.dropout(gn.ones(1000), p=0.5, rng=0)
+        >>> sorted(set(y.numpy().tolist()))
+        [0.0, 2.0]
+    """
+    from glassnet.rng import get_rng
+
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"dropout: p must be in [0, 1), got {p}")
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if not training or p == 0.0:
+        return x
+    return Dropout.apply(x, p=p, rng=get_rng(rng))
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:

@@ -1,0 +1,47 @@
+"""Layers, models and losses: ``from glassnet import nn``.
+
+Example:
+    >>> from glassnet import nn
+    >>> model = nn.Sequential([nn.Dense(4, 16, "relu", rng=0), nn.Dense(16, 3, rng=1)])
+    >>> model(np.ones((2, 4))).shape
+    (2, 3)
+"""
+
+from glassnet.nn import functional, init
+from glassnet.nn.activations import (
+    ELU,
+    GELU,
+    Identity,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Sin,
+    Softmax,
+    Softplus,
+    Tanh,
+    get_activation,
+)
+from glassnet.nn.containers import Sequential
+from glassnet.nn.layers import BatchNorm1d, Bias, Dense, Dropout, Embedding, Flatten, Linear
+from glassnet.nn.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CategoricalCrossentropy,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    Loss,
+    MSELoss,
+    NLLLoss,
+    get_loss,
+)
+from glassnet.nn.module import Module, Parameter
+
+__all__ = [
+    "ELU", "GELU", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Bias", "CategoricalCrossentropy",
+    "CrossEntropyLoss", "Dense", "Dropout", "Embedding", "Flatten", "HuberLoss", "Identity",
+    "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "Loss", "MSELoss", "Module", "NLLLoss",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Sin", "Softmax", "Softplus", "Tanh",
+    "functional", "get_activation", "get_loss", "init",
+]  # fmt: skip

@@ -1,0 +1,134 @@
+"""``Sequential``: layers applied one after another, with a Keras-like ``summary()``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from glassnet.nn.layers import Dense, Embedding, Flatten, Linear
+from glassnet.nn.module import Module
+
+
+class Sequential(Module):
+    """Apply layers in order: ``Sequential([l1, l2, ...], name=...)`` or ``Sequential(l1, l2)``.
+
+    Parameters are named by position: ``"0.weight"``, ``"2.linear.bias"``.
+
+    Example:
+        >>> from glassnet import nn
+        >>> model = nn.Sequential([nn.Linear(4, 8, rng=0), nn.ReLU(), nn.Dense(8, 2, rng=1)],
+        ...                       name="tiny")
+        >>> model(np.ones((5, 4))).shape
+        (5, 2)
+        >>> list(dict(model.named_parameters()))
+        ['0.weight', '0.bias', '2.linear.weight', '2.linear.bias']
+        >>> print(model.summary())  # doctest: +NORMALIZE_WHITESPACE
+        Model: "tiny"
+        ───────────────────────────────────────────────────────────────
+         #   Layer                               Output shape  Params
+        ═══════════════════════════════════════════════════════════════
+         0   Linear(4 -> 8)                      (None, 8)         40
+         1   ReLU                                (None, 8)          0
+         2   Dense(8 -> 2, activation=Identity)  (None, 2)         18
+        ═══════════════════════════════════════════════════════════════
+        Total params: 58
+        Trainable params: 58
+        Non-trainable params: 0
+    """
+
+    def __init__(self, *layers: Any, name: str | None = None) -> None:
+        super().__init__()
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        self.name = name or "sequential"
+        for layer in layers:
+            self.append(layer)
+
+    def append(self, layer: Module) -> Sequential:
+        """Add a layer at the end."""
+        if not isinstance(layer, Module):
+            raise TypeError(f"Sequential holds Modules, got {type(layer).__name__}")
+        setattr(self, str(len(self._modules)), layer)
+        return self
+
+    def forward(self, x: Any) -> Any:
+        for layer in self._modules.values():
+            x = layer(x)
+        return x
+
+    def __getitem__(self, index: int | slice) -> Any:
+        layers = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(layers[index], name=self.name)
+        return layers[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def summary(self) -> str:
+        """A table: one row per layer (type, output shape when known, parameter count), then
+        the totals. Output shapes come from the last forward call, or from the layer's size."""
+        rows = []
+        shape: tuple[Any, ...] | None = None
+        for name, layer in self._modules.items():
+            shape = _output_shape(layer, shape)
+            shown = "?" if shape is None else str(shape)
+            rows.append((name, _describe(layer), shown, f"{layer.num_parameters():,}"))
+        total = self.num_parameters()
+        trainable = self.num_parameters(trainable_only=True)
+        return _table(self.name, rows, total, trainable)
+
+
+def _describe(layer: Module) -> str:
+    if isinstance(layer, Dense):
+        size = f"{layer.linear.in_features or '?'} -> {layer.out_features}"
+        return f"Dense({size}, activation={type(layer.activation).__name__})"
+    if isinstance(layer, Linear):
+        return f"Linear({layer.in_features or '?'} -> {layer.out_features})"
+    settings = layer.extra_repr()
+    return f"{type(layer).__name__}({settings})" if settings else type(layer).__name__
+
+
+def _output_shape(layer: Module, previous: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """The layer's output shape with the batch axis as None: seen at the last forward call,
+    known from its size, or (for a layer that keeps shapes) the previous layer's."""
+    last = layer._last_output
+    if last is not None and getattr(last, "ndim", 0) > 0:
+        return (None, *last.shape[1:])
+    if isinstance(layer, (Dense, Linear)):
+        return (None, layer.out_features)
+    keeps_shape = not isinstance(layer, (Flatten, Embedding)) and not list(layer.children())
+    return previous if keeps_shape else None
+
+
+def _table(name: str, rows: Iterable[tuple[str, str, str, str]], total: int, trainable: int) -> str:
+    rows = list(rows)
+    widths = [max(3, *(len(r[0]) for r in rows)) if rows else 3]
+    widths.append(max([len("Layer")] + [len(r[1]) for r in rows]))
+    widths.append(max([len("Output shape")] + [len(r[2]) for r in rows]))
+    widths.append(max([len("Params")] + [len(r[3]) for r in rows]))
+    width = sum(widths) + 8
+
+    def line(cells: tuple[str, str, str, str]) -> str:
+        return (
+            f" {cells[0]:<{widths[0]}} {cells[1]:<{widths[1]}}  "
+            f"{cells[2]:<{widths[2]}}  {cells[3]:>{widths[3]}}"
+        )
+
+    out = [
+        f'Model: "{name}"',
+        "─" * width,
+        line(("#", "Layer", "Output shape", "Params")),
+        "═" * width,
+    ]
+    out += [line(r) for r in rows]
+    out += [
+        "═" * width,
+        f"Total params: {total:,}",
+        f"Trainable params: {trainable:,}",
+        f"Non-trainable params: {total - trainable:,}",
+    ]
+    return "\n".join(out)

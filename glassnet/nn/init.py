@@ -1,0 +1,181 @@
+"""Initializers: objects called as ``init(shape, rng)`` that return a new weight array.
+
+Weights here have shape (in_features, out_features), so ``fan_in = shape[0]`` and
+``fan_out = shape[1]``; a 1-D shape has fan_in = fan_out = its length.
+
+Example:
+    >>> from glassnet.nn import init
+    >>> init.GlorotUniform()((3, 4), rng=0).shape
+    (3, 4)
+    >>> init.Constant([[1.0, 2.0]])((1, 2))
+    array([[1., 2.]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from glassnet.errors import ShapeError
+from glassnet.rng import RngLike, get_rng
+
+
+def fans(shape: tuple[int, ...]) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight shape."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return shape[0] * receptive, shape[1] * receptive
+
+
+class Initializer:
+    """Base class: subclasses define ``sample(shape, rng)`` returning float64 values."""
+
+    def __call__(self, shape: Any, rng: RngLike = None, dtype: Any = np.float32) -> np.ndarray:
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        return np.asarray(self.sample(shape, get_rng(rng)), dtype=dtype)
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({settings})"
+
+
+class Constant(Initializer):
+    """Every weight set to ``value``: a scalar, or an array of exactly the weight's shape."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = np.asarray(value, dtype=np.float64)
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        if self.value.ndim and self.value.shape != shape:
+            raise ShapeError(
+                f"Constant initializer holds shape {self.value.shape}, but the weight has "
+                f"shape {shape}"
+            )
+        return np.broadcast_to(self.value, shape).copy()
+
+    def __repr__(self) -> str:
+        return f"Constant({self.value.tolist() if self.value.ndim == 0 else self.value.shape})"
+
+
+class Zeros(Constant):
+    """All zeros (the usual bias initializer)."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
+
+
+class Ones(Constant):
+    """All ones."""
+
+    def __init__(self) -> None:
+        super().__init__(1.0)
+
+
+class Normal(Initializer):
+    """N(mean, std^2)."""
+
+    def __init__(self, mean: float = 0.0, std: float = 1.0) -> None:
+        self.mean, self.std = mean, std
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        return rng.normal(self.mean, self.std, shape)
+
+
+class Uniform(Initializer):
+    """U(low, high)."""
+
+    def __init__(self, low: float = -0.05, high: float = 0.05) -> None:
+        self.low, self.high = low, high
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        return rng.uniform(self.low, self.high, shape)
+
+
+class GlorotUniform(Initializer):
+    """Xavier/Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out))."""
+
+    def __init__(self, gain: float = 1.0) -> None:
+        self.gain = gain
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        fan_in, fan_out = fans(shape)
+        bound = self.gain * math.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-bound, bound, shape)
+
+
+class GlorotNormal(Initializer):
+    """Xavier/Glorot normal: N(0, gain^2 * 2 / (fan_in + fan_out))."""
+
+    def __init__(self, gain: float = 1.0) -> None:
+        self.gain = gain
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        fan_in, fan_out = fans(shape)
+        return rng.normal(0.0, self.gain * math.sqrt(2.0 / (fan_in + fan_out)), shape)
+
+
+class HeNormal(Initializer):
+    """Kaiming/He normal for ReLU nets: N(0, 2 / fan_in)."""
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        return rng.normal(0.0, math.sqrt(2.0 / fans(shape)[0]), shape)
+
+
+class HeUniform(Initializer):
+    """Kaiming/He uniform: U(-b, b), b = sqrt(6 / ((1 + a^2) fan_in)).
+
+    ``a`` is the negative slope of the rectifier after the layer; ``a = sqrt(5)`` gives
+    b = 1 / sqrt(fan_in), PyTorch's default for ``Linear`` weights.
+    """
+
+    def __init__(self, a: float = 0.0) -> None:
+        self.a = a
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        bound = math.sqrt(6.0 / ((1.0 + self.a**2) * fans(shape)[0]))
+        return rng.uniform(-bound, bound, shape)
+
+
+class LeCunNormal(Initializer):
+    """LeCun normal (for SELU-style nets): N(0, 1 / fan_in)."""
+
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        return rng.normal(0.0, math.sqrt(1.0 / fans(shape)[0]), shape)
+
+
+_BY_NAME = {
+    "zeros": Zeros,
+    "ones": Ones,
+    "normal": Normal,
+    "uniform": Uniform,
+    "glorot_uniform": GlorotUniform,
+    "xavier_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal,
+    "xavier_normal": GlorotNormal,
+    "he_normal": HeNormal,
+    "kaiming_normal": HeNormal,
+    "he_uniform": HeUniform,
+    "kaiming_uniform": HeUniform,
+    "lecun_normal": LeCunNormal,
+}
+
+
+def get(init: Initializer | str | None, default: Initializer) -> Initializer:
+    """An Initializer from an instance, a Keras-style name (``"glorot_uniform"``) or None."""
+    if init is None:
+        return default
+    if isinstance(init, str):
+        if init.lower() not in _BY_NAME:
+            raise ValueError(f"unknown initializer {init!r}; choose one of {sorted(_BY_NAME)}")
+        return _BY_NAME[init.lower()]()
+    if not callable(init):
+        raise TypeError(f"an initializer must be callable as init(shape, rng), got {init!r}")
+    return init

@@ -1,0 +1,332 @@
+"""Layers with parameters: Linear, Bias, Dense, Flatten, Dropout, BatchNorm1d, Embedding.
+
+Their backward passes are not written here: each forward is made of ops (``ops.linear`` is one
+fused Function), and the engine walks them backwards.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from glassnet import ops
+from glassnet.errors import ShapeError
+from glassnet.nn import init as initializers
+from glassnet.nn.activations import get_activation
+from glassnet.nn.module import Module, Parameter
+from glassnet.rng import RngLike, get_rng
+from glassnet.tensor import Tensor
+
+
+def _check_last_axis(layer: str, x: Tensor, expected: int, setting: str) -> None:
+    if x.ndim == 0 or x.shape[-1] != expected:
+        raise ShapeError(
+            f"{layer}({setting}={expected}) got input of shape {x.shape}: "
+            f"last axis must be {expected}"
+        )
+
+
+class Linear(Module):
+    """``y = x @ weight + bias``, one fused op.
+
+    ``weight`` has shape (in_features, out_features), the layout of the teaching designs and
+    of Keras (PyTorch stores the transpose, (out, in)). Defaults match PyTorch's: weights and
+    bias drawn from U(-1/sqrt(in_features), 1/sqrt(in_features)).
+
+    Args:
+        in_features: size of the input's last axis; None to infer it at the first call (lazy).
+        out_features: size of the output's last axis.
+        bias: whether to add a learned bias.
+        weight_init, bias_init: initializers (``nn.init``) or Keras names such as "he_normal".
+        rng: Generator or seed for the initial weights (None: the global generator).
+        dtype: the parameters' dtype.
+
+    Shape:
+        input (..., in_features) -> output (..., out_features)
+
+    Example:
+        >>> from glassnet import nn
+        >>> layer = nn.Linear(3, 2, rng=0)
+        >>> layer(np.ones((4, 3))).shape
+        (4, 2)
+        >>> [name for name, _ in layer.named_parameters()]
+        ['weight', 'bias']
+    """
+
+    def __init__(
+        self,
+        in_features: int | None,
+        out_features: int,
+        bias: bool = True,
+        weight_init: Any = None,
+        bias_init: Any = None,
+        rng: RngLike = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.use_bias = bias
+        self.weight_init = initializers.get(weight_init, initializers.HeUniform(a=math.sqrt(5)))
+        self.bias_init = (
+            None if bias_init is None else initializers.get(bias_init, initializers.Zeros())
+        )
+        self._rng = rng
+        self._lazy_dtype: np.dtype | None = np.dtype(dtype)
+        self.weight: Parameter | None = None
+        self.bias: Parameter | None = None
+        if in_features is not None:
+            self._build(in_features)
+
+    def _build(self, in_features: int) -> None:
+        rng = get_rng(self._rng)
+        dtype = self._lazy_dtype
+        self.in_features = in_features
+        self.weight = Parameter(self.weight_init((in_features, self.out_features), rng, dtype))
+        if self.use_bias:
+            bound = 1.0 / math.sqrt(in_features)
+            bias_init = self.bias_init or initializers.Uniform(-bound, bound)
+            self.bias = Parameter(bias_init((self.out_features,), rng, dtype))
+        self._lazy_dtype = None
+
+    def forward(self, x: Tensor) -> Tensor:
+        if self.weight is None:
+            if x.ndim == 0:
+                raise ShapeError("Linear got a 0-d input; it needs shape (..., in_features)")
+            self._build(x.shape[-1])
+        assert self.weight is not None and self.in_features is not None
+        _check_last_axis("Linear", x, self.in_features, "in_features")
+        return ops.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.use_bias}"
+        )
+
+
+class Bias(Module):
+    """Adds a learned vector: ``y = x + bias``.
+
+    Shape:
+        input (..., n) -> output (..., n)
+
+    Example:
+        >>> from glassnet import nn
+        >>> nn.Bias(2, init=nn.init.Constant([1.0, 2.0]))(np.zeros((1, 2)))
+        Tensor([[1., 2.]], dtype=float32, grad_fn=Add)
+    """
+
+    def __init__(self, n: int, init: Any = None, dtype: Any = np.float32) -> None:
+        super().__init__()
+        self.n = n
+        self.bias = Parameter(initializers.get(init, initializers.Zeros())((n,), None, dtype))
+
+    def forward(self, x: Tensor) -> Tensor:
+        _check_last_axis("Bias", x, self.n, "n")
+        return x + self.bias
+
+    def extra_repr(self) -> str:
+        return f"n={self.n}"
+
+
+class Dense(Module):
+    """Keras' fully connected layer: ``activation(x @ weight + bias)``.
+
+    ``Dense(in, out, activation)`` or, lazily, ``Dense(out, activation=...)`` (the input size
+    is fixed at the first call). Its parameters are ``linear.weight`` and ``linear.bias``.
+
+    Args:
+        activation: a name ("relu", "tanh", "sigmoid", "softmax", "leaky_relu", "elu", "gelu",
+            "id"/"linear"/None) or a Module.
+        **linear_options: passed to :class:`Linear` (bias, weight_init, bias_init, rng, dtype).
+
+    Example:
+        >>> from glassnet import nn
+        >>> nn.Dense(4, 3, "relu", rng=0)(np.ones((2, 4))).shape
+        (2, 3)
+        >>> nn.Dense(3, activation="tanh")
+        Dense(in_features=None, out_features=3, activation=Tanh)
+    """
+
+    def __init__(
+        self,
+        in_features: int | None,
+        out_features: Any = None,
+        activation: Any = None,
+        **linear_options: Any,
+    ) -> None:
+        super().__init__()
+        if isinstance(out_features, (str, Module)):
+            activation, out_features = out_features, None
+        if out_features is None:
+            in_features, out_features = None, in_features
+        self.linear = Linear(in_features, out_features, **linear_options)
+        self.activation = get_activation(activation)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.activation(self.linear(x))
+
+    @property
+    def out_features(self) -> int:
+        return self.linear.out_features
+
+    def __repr__(self) -> str:
+        return (
+            f"Dense(in_features={self.linear.in_features}, out_features={self.out_features}, "
+            f"activation={type(self.activation).__name__})"
+        )
+
+
+class Flatten(Module):
+    """Merge every axis from ``start_dim`` on: (N, 1, 28, 28) -> (N, 784)."""
+
+    def __init__(self, start_dim: int = 1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.flatten(x, self.start_dim)
+
+
+class Dropout(Module):
+    """Inverted dropout: during training zero each element with probability ``p`` and scale
+    the rest by 1/(1-p); in eval mode, the identity.
+
+    Example:
+        >>> from glassnet import nn
+        >>> drop = nn.Dropout(0.5, rng=0).eval()
+        >>> drop(np.ones(3))
+        Tensor([1., 1., 1.], dtype=float64)
+    """
+
+    def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
+        super().__init__()
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"Dropout: p must be in [0, 1), got {p}")
+        self.p = p
+        self._rng = None if rng is None else get_rng(rng)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.dropout(x, self.p, training=self.training, rng=self._rng)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class BatchNorm1d(Module):
+    """Batch normalization over the batch axis of (N, C) or (N, C, L) inputs.
+
+    Training: normalize with the batch's mean and (biased) variance, and update the running
+    statistics ``running = (1 - momentum) * running + momentum * batch`` (unbiased variance,
+    as PyTorch). Eval: normalize with the running statistics.
+
+    Example:
+        >>> from glassnet import nn
+        >>> bn = nn.BatchNorm1d(2)
+        >>> y = bn(np.array([[1.0, 10.0], [3.0, 30.0]]))
+        >>> np.round(y.numpy(), 3)
+        array([[-1., -1.],
+               [ 1.,  1.]], dtype=float32)
+    """
+
+    running_mean: np.ndarray
+    running_var: np.ndarray
+    num_batches_tracked: np.ndarray
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        affine: bool = True,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        if affine:
+            self.weight = Parameter(np.ones(num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+        self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
+        self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
+        self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
+            raise ShapeError(
+                f"BatchNorm1d(num_features={self.num_features}) got input of shape {x.shape}: "
+                f"expected (N, {self.num_features}) or (N, {self.num_features}, L)"
+            )
+        axes = (0,) if x.ndim == 2 else (0, 2)
+        shape = (1, self.num_features) if x.ndim == 2 else (1, self.num_features, 1)
+        if self.training:
+            count = x.size // self.num_features
+            if count < 2:
+                raise ValueError(
+                    f"BatchNorm1d needs more than one value per channel in training, "
+                    f"got input of shape {x.shape}"
+                )
+            mean = x.mean(axis=axes, keepdims=True)
+            var = x.var(axis=axes, keepdims=True)
+            m = self.momentum
+            batch_mean = mean.numpy().reshape(-1)
+            batch_var = var.numpy().reshape(-1) * (count / (count - 1))
+            dtype = self.running_mean.dtype
+            self.running_mean = ((1 - m) * self.running_mean + m * batch_mean).astype(dtype)
+            self.running_var = ((1 - m) * self.running_var + m * batch_var).astype(dtype)
+            self.num_batches_tracked = self.num_batches_tracked + 1
+            normalized = (x - mean) / (var + self.eps).sqrt()
+        else:
+            mean_r = self.running_mean.reshape(shape)
+            std_r = np.sqrt(self.running_var.reshape(shape) + self.eps)
+            normalized = (x - mean_r) / std_r
+        if not self.affine:
+            return normalized
+        return normalized * self.weight.reshape(shape) + self.bias.reshape(shape)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class Embedding(Module):
+    """A lookup table: integer indices -> learned vectors (rows of ``weight``).
+
+    Shape:
+        input (...) of ints in [0, num_embeddings) -> output (..., embedding_dim)
+
+    Example:
+        >>> from glassnet import nn
+        >>> nn.Embedding(10, 3, rng=0)(np.array([[1, 2], [3, 1]])).shape
+        (2, 2, 3)
+    """
+
+    casts_input = False  # the input is indices, never cast to float
+
+    def __init__(
+        self, num_embeddings: int, embedding_dim: int, init: Any = None, rng: RngLike = None,
+        dtype: Any = np.float32,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        weight_init = initializers.get(init, initializers.Normal(0.0, 1.0))
+        self.weight = Parameter(weight_init((num_embeddings, embedding_dim), get_rng(rng), dtype))
+
+    def forward(self, x: Tensor) -> Tensor:
+        indices = x.data
+        if indices.dtype.kind not in "iu":
+            raise TypeError(f"Embedding expects integer indices, got dtype {indices.dtype}")
+        if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):
+            raise IndexError(
+                f"Embedding({self.num_embeddings}, {self.embedding_dim}) got indices from "
+                f"{indices.min()} to {indices.max()}"
+            )
+        return ops.getitem(self.weight, indices)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_embeddings}, {self.embedding_dim}"

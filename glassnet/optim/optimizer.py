@@ -1,0 +1,116 @@
+"""``Optimizer``: the base of every update rule.
+
+An optimizer holds ``param_groups`` (lists of parameters with their own hyperparameters) and
+per-parameter ``state`` (moment estimates, step counts). ``step()`` updates every parameter
+that has a gradient and is not frozen, in place, so models and optimizers share the arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from glassnet.tensor import Tensor
+
+
+class Optimizer:
+    """Base class; subclasses define ``update(param, grad, state, group)``.
+
+    Args:
+        params: an iterable of Parameters, or of dicts ``{"params": [...], "lr": ...}`` (param
+            groups, each overriding the defaults).
+        defaults: the hyperparameters every group starts from.
+    """
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[int, dict[str, Any]] = {}
+        params = list(params)
+        if not params:
+            raise ValueError(f"{type(self).__name__} got an empty list of parameters")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group: dict[str, Any]) -> None:
+        """Add parameters with their own hyperparameters (e.g. a smaller lr for a backbone)."""
+        params = list(group["params"])
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__} optimizes Tensors, got {type(p).__name__}")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in params):
+            raise ValueError("a parameter appears in more than one parameter group")
+        unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no hyperparameter(s) {sorted(unknown)}")
+        self.param_groups.append({**self.defaults, **group, "params": params})
+
+    def zero_grad(self) -> None:
+        """Forget the gradients of every parameter this optimizer updates."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient and is not frozen."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None or not p.requires_grad:
+                    continue
+                self.update(p.data, p.grad, self.state.setdefault(id(p), {}), group)
+
+    def update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        """Change ``param`` in place from ``grad``; ``state`` persists between steps."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- saving
+    def _all_params(self) -> list[Tensor]:
+        return [p for group in self.param_groups for p in group["params"]]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Hyperparameters and state, with parameters referred to by position (copies)."""
+        index = {id(p): i for i, p in enumerate(self._all_params())}
+        state = {
+            index[key]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            for key, s in self.state.items()
+            if key in index
+        }
+        groups = [
+            {
+                **{k: v for k, v in g.items() if k != "params"},
+                "params": [index[id(p)] for p in g["params"]],
+            }
+            for g in self.param_groups
+        ]
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what ``state_dict`` saved, into an optimizer over the same parameters."""
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups) or any(
+            len(g["params"]) != len(mine["params"]) for g, mine in zip(groups, self.param_groups)
+        ):
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict: the saved parameter groups do not match "
+                "this optimizer's (different number of groups or parameters)"
+            )
+        params = self._all_params()
+        for saved, mine in zip(groups, self.param_groups):
+            mine.update({k: v for k, v in saved.items() if k != "params"})
+        self.state = {}
+        for i, s in state_dict["state"].items():
+            p = params[int(i)]
+            self.state[id(p)] = {
+                k: (np.array(v, dtype=p.dtype) if isinstance(v, np.ndarray) else v)
+                for k, v in s.items()
+            }
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v}" for k, v in self.defaults.items())
+        return f"{type(self).__name__}({settings})"
