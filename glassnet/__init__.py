@@ -28,7 +28,7 @@ from glassnet.errors import GraphFreedError, ShapeError
 from glassnet.ops import *  # noqa: F403  (every op in function form: gn.exp, gn.matmul, ...)
 from glassnet.ops import __all__ as _ops_all
 from glassnet.rng import manual_seed
-from glassnet import nn, optim  # subpackages come after the core they build on
+from glassnet import data, metrics, nn, optim, train, viz  # subpackages build on the core
 
 __version__ = "0.1.0"
 
@@ -37,5 +37,5 @@ __all__ = [
     "Tensor", "arange", "check_layer_gradients", "check_same", "enable_grad", "eye", "full",
     "grad", "gradcheck", "is_grad_enabled", "manual_seed", "no_grad", "ones", "rand", "randn",
     "tensor", "zeros",
-    "nn", "optim", *_ops_all,
+    "data", "metrics", "nn", "optim", "train", "viz", *_ops_all,
 ]  # fmt: skip

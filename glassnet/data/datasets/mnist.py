@@ -1,0 +1,111 @@
+"""MNIST and Fashion-MNIST: 70,000 28x28 grey images of digits (or clothes) in 10 classes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from glassnet.data.datasets.download import cache_dir, download, md5_of
+from glassnet.data.datasets.idx import read_idx
+
+Split = tuple[np.ndarray, np.ndarray]
+
+MNIST_FILES = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist",
+    "https://storage.googleapis.com/cvdf-datasets/mnist",
+)
+FASHION_FILES = {
+    "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+    "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+    "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+}
+FASHION_MIRRORS = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com",)
+
+
+def _load(
+    name: str,
+    files: dict[str, str],
+    mirrors: Sequence[str],
+    root: str | os.PathLike | None,
+    download_missing: bool,
+    flatten: bool,
+    normalize: bool,
+) -> tuple[Split, Split]:
+    folder = Path(root) if root is not None else cache_dir() / name
+    paths = {}
+    for filename, md5 in files.items():
+        path = folder / filename
+        if not path.exists() and (folder / filename[:-3]).exists():
+            path = folder / filename[:-3]  # an uncompressed copy is fine too
+        if not path.exists():
+            if not download_missing:
+                raise FileNotFoundError(
+                    f"{name}: {filename} is not in {folder}; pass download=True or point root= "
+                    "at a folder holding the four IDX files"
+                )
+            path = download(filename, md5, folder, mirrors)
+        elif path.suffix == ".gz" and md5_of(path) != md5:
+            raise ValueError(f"{name}: {path} is corrupt (its MD5 is not the published one)")
+        paths[filename] = path
+
+    def images(filename: str) -> np.ndarray:
+        x = read_idx(paths[filename])
+        if x.ndim != 3:
+            raise ValueError(f"{name}: {filename} holds shape {x.shape}, not (N, 28, 28)")
+        x = x.reshape(len(x), -1) if flatten else x[:, np.newaxis]
+        return x.astype(np.float32) / 255.0 if normalize else x
+
+    def labels(filename: str, count: int) -> np.ndarray:
+        y = read_idx(paths[filename])
+        if y.shape != (count,):
+            raise ValueError(f"{name}: {filename} has {y.shape} labels for {count} images")
+        return y.astype(np.int64)
+
+    x_train = images("train-images-idx3-ubyte.gz")
+    x_test = images("t10k-images-idx3-ubyte.gz")
+    y_train = labels("train-labels-idx1-ubyte.gz", len(x_train))
+    y_test = labels("t10k-labels-idx1-ubyte.gz", len(x_test))
+    return (x_train, y_train), (x_test, y_test)
+
+
+def load_mnist(
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+    flatten: bool = True,
+    normalize: bool = True,
+    mirrors: Sequence[str] = MNIST_MIRRORS,
+) -> tuple[Split, Split]:
+    """The MNIST digits: ``(X_train, y_train), (X_test, y_test)``.
+
+    Args:
+        root: a folder holding the four IDX files (gzip or raw); default: the cache folder
+            ``$GLASSNET_DATA/mnist`` (or ``~/.cache/glassnet/mnist``).
+        download: fetch missing files from ``mirrors``, checking the published MD5 sums.
+        flatten: images as rows of 784 (True) or as (N, 1, 28, 28).
+        normalize: float32 in [0, 1] (True) or the raw uint8 pixels.
+
+    Returns:
+        X_train (60000, 784), y_train (60000,) int64, X_test (10000, 784), y_test (10000,).
+    """
+    return _load("mnist", MNIST_FILES, mirrors, root, download, flatten, normalize)
+
+
+def load_fashion_mnist(
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+    flatten: bool = True,
+    normalize: bool = True,
+    mirrors: Sequence[str] = FASHION_MIRRORS,
+) -> tuple[Split, Split]:
+    """Fashion-MNIST (Zalando's clothes), the same format and shapes as :func:`load_mnist`."""
+    return _load("fashion-mnist", FASHION_FILES, mirrors, root, download, flatten, normalize)

@@ -1,0 +1,17 @@
+"""Training: ``from glassnet.train import Trainer, EarlyStopping``."""
+
+from glassnet.train.callbacks import (
+    Callback,
+    CSVLogger,
+    EarlyStopping,
+    LambdaCallback,
+    LearningRateScheduler,
+    ModelCheckpoint,
+)
+from glassnet.train.history import History
+from glassnet.train.trainer import Trainer
+
+__all__ = [
+    "CSVLogger", "Callback", "EarlyStopping", "History", "LambdaCallback", "LearningRateScheduler",
+    "ModelCheckpoint", "Trainer",
+]  # fmt: skip
