@@ -212,8 +212,8 @@ def train(args: argparse.Namespace) -> int:
         args.optimizer, loss, ["accuracy"] if spec.task == "classification" else ["r2"], lr=args.lr
     )
     if not args.quiet:
-        print(f"glassnet {__version__}: {args.dataset} ({len(X)} training, {len(prepared['Xt'])} test "
-              f"samples), {args.epochs or spec.epochs} epochs")  # fmt: skip
+        sizes = f"{len(X)} training, {len(prepared['Xt'])} test samples"
+        print(f"glassnet {__version__}: {args.dataset} ({sizes}), {epochs} epochs")
         print(model.summary())
     started = time.perf_counter()
     history = model.fit(
@@ -265,8 +265,16 @@ def evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-EXTRAS = {"scipy": "all", "sklearn": "datasets", "matplotlib": "viz", "graphviz": "viz",
-          "tqdm": "progress", "safetensors": "io", "onnx": "onnx", "onnxruntime": "onnx"}  # fmt: skip
+EXTRAS = {
+    "scipy": "all",
+    "sklearn": "datasets",
+    "matplotlib": "viz",
+    "graphviz": "viz",
+    "tqdm": "progress",
+    "safetensors": "io",
+    "onnx": "onnx",
+    "onnxruntime": "onnx",
+}
 
 
 def info(args: argparse.Namespace) -> int:

@@ -23,7 +23,8 @@ class History:
     def append(self, epoch: int, logs: dict[str, float]) -> None:
         """Record one epoch; a value missing this epoch (no validation) is stored as NaN."""
         self.epoch.append(epoch)
-        for key in set(self.history) | set(logs):
+        new_keys = [key for key in logs if key not in self.history]
+        for key in [*self.history, *new_keys]:  # a stable order: first seen, first listed
             column = self.history.setdefault(key, [float("nan")] * (len(self.epoch) - 1))
             column.append(float(logs.get(key, float("nan"))))
 

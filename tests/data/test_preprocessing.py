@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+
+from glassnet.data import MinMaxScaler, OneHotEncoder, StandardScaler, to_one_hot, train_test_split
+
+
+def test_one_hot_encoder_round_trip_with_strings_and_ints():
+    labels = np.array(["b", "a", "c", "a"])
+    enc = OneHotEncoder().fit(labels)
+    encoded = enc(labels)
+    np.testing.assert_array_equal(encoded, [[0, 1, 0], [1, 0, 0], [0, 0, 1], [1, 0, 0]])
+    np.testing.assert_array_equal(enc.inverse_transform(encoded), labels)
+    ints = OneHotEncoder().fit([10, 30, 20])
+    np.testing.assert_array_equal(ints.transform([30]), [[0, 0, 1]])
+    with pytest.raises(ValueError, match=r"not seen in fit\(\): \['z'\]"):
+        enc.transform(["a", "z"])
+    with pytest.raises(RuntimeError, match="fit"):
+        OneHotEncoder().transform([1])
+
+
+def test_to_one_hot():
+    np.testing.assert_array_equal(to_one_hot([1, 0, 2]), np.eye(3)[[1, 0, 2]])
+    with pytest.raises(ValueError, match=r"\[0, 2\)"):
+        to_one_hot([0, 2], num_classes=2)
+
+
+def test_scalers_fit_transform_and_invert():
+    X = np.random.default_rng(0).normal(5, 3, (50, 3))
+    X[:, 2] = 7.0  # a constant column must not divide by zero
+    for scaler in (StandardScaler(), MinMaxScaler((-1, 1))):
+        Z = scaler.fit_transform(X)
+        assert np.isfinite(Z).all()
+        np.testing.assert_allclose(scaler.inverse_transform(Z), X)
+    Z = StandardScaler().fit_transform(X)
+    np.testing.assert_allclose(Z[:, :2].mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(Z[:, :2].std(axis=0), 1)
+    M = MinMaxScaler().fit_transform(X)
+    np.testing.assert_allclose([M[:, :2].min(), M[:, :2].max()], [0, 1])
+
+
+def test_train_test_split_sizes_disjointness_and_reproducibility():
+    X, y = np.arange(100), np.arange(100) % 2
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, rng=1)
+    np.testing.assert_array_equal(y_te, X_te % 2)
+    assert len(X_te) == 30 and len(X_tr) == 70
+    assert set(X_tr).isdisjoint(X_te) and set(X_tr) | set(X_te) == set(range(100))
+    np.testing.assert_array_equal(y_tr, X_tr % 2)
+    np.testing.assert_array_equal(train_test_split(X, y, 0.3, rng=1)[1], X_te)
+    assert len(train_test_split(X, test_size=10)) == 2
+
+
+def test_stratified_split_keeps_class_shares():
+    y = np.array([0] * 80 + [1] * 20)
+    _, _, y_tr, y_te = train_test_split(np.arange(100), y, test_size=0.25, rng=0, stratify=y)
+    assert np.bincount(y_te).tolist() == [20, 5] and np.bincount(y_tr).tolist() == [60, 15]
+
+
+def test_split_errors():
+    with pytest.raises(ValueError, match="leaves no"):
+        train_test_split(np.arange(5), test_size=0.0)
+    with pytest.raises(ValueError, match="5 samples but y has 4"):
+        train_test_split(np.arange(5), np.arange(4))

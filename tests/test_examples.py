@@ -1,0 +1,40 @@
+"""The example scripts run top to bottom and print their final metrics."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(script: str, env: dict | None = None) -> str:
+    done = subprocess.run([sys.executable, str(EXAMPLES / script)], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_fit_a_curve():
+    out = run("fit_a_curve.py")
+    assert float(re.search(r"noiseless curve: ([\d.]+)", out).group(1)) < 0.5
+
+
+def test_breast_cancer_logistic():
+    out = run("breast_cancer_logistic.py")
+    assert float(re.search(r"test accuracy ([\d.]+)", out).group(1)) >= 0.95
+
+
+def test_diabetes_regression():
+    out = run("diabetes_regression.py")
+    scores = [float(v) for v in re.findall(r"test R\^2 ([-\d.]+)", out)]
+    assert len(scores) == 2 and all(s > 0.3 for s in scores)
+
+
+@pytest.mark.slow
+def test_mnist_mlp(mnist_dir):
+    out = run("mnist_mlp.py", {"GLASSNET_MNIST_DIR": str(mnist_dir)})
+    assert float(re.search(r"test accuracy ([\d.]+)", out).group(1)) >= 0.975
