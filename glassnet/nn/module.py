@@ -50,8 +50,9 @@ def _records_last_call(forward: Callable[..., Any]) -> Callable[..., Any]:
     def recorded_forward(self: Module, x: Any, *args: Any, **kwargs: Any) -> Any:
         x = self._prepare_input(x)
         out = forward(self, x, *args, **kwargs)
-        self._last_input = x
-        self._last_output = out
+        state = self.__dict__  # plain attributes: skip the registering __setattr__ on this hot path
+        state["_last_input"] = x
+        state["_last_output"] = out
         return out
 
     recorded_forward.__glassnet_recorded__ = True  # type: ignore[attr-defined]
@@ -241,6 +242,8 @@ class Module:
 
     def _prepare_input(self, x: Any) -> Any:
         """Make the input a Tensor the graph can start from, in the parameters' dtype."""
+        if isinstance(x, Tensor) and x._ctx is not None:
+            return x  # made inside the model: already in the graph, with the layers' dtype
         if not self.casts_input:
             return x if isinstance(x, Tensor) else Tensor(x)
         if isinstance(x, Tensor):
