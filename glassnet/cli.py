@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import importlib.util
-import json
 import platform
 import shutil
 import sys
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import __version__, data, metrics, nn
-from glassnet.io import load_arrays, save_arrays
+from glassnet.io import FileFormatError, load, save
 from glassnet.rng import manual_seed
 
 
@@ -150,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_positive(int), help="default: chosen per dataset")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--data-dir", help="folder holding MNIST-style IDX files (default: cache)")
-    train.add_argument("--save", help="write the trained model to this .npz file")
+    train.add_argument("--save", help="write the trained model to this file (gn.save format)")
     train.add_argument(
         "--plot", help="write the training curves to this image file (needs matplotlib)"
     )
@@ -227,12 +226,12 @@ def train(args: argparse.Namespace) -> int:
     print(f"trained in {seconds:.1f}s ({per_epoch:.3f}s per epoch)")
     print("test " + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
     if args.save:
-        arrays = {f"weights/{k}": v for k, v in model.state_dict().items()}
-        arrays.update(
-            {k: v for k, v in prepared.items() if k in ("x_mean", "x_scale", "y_mean", "y_scale")}
-        )
-        arrays["config"] = np.array(json.dumps(asdict(config)))
-        save_arrays(arrays, args.save)
+        scalers = {
+            k: v.tolist()
+            for k, v in prepared.items()
+            if k in ("x_mean", "x_scale", "y_mean", "y_scale")
+        }
+        save(model, args.save, extra={"config": asdict(config), **scalers})
         print(f"saved the model to {args.save}")
     if args.plot:
         history.plot().savefig(args.plot, dpi=100)
@@ -244,23 +243,24 @@ def evaluate(args: argparse.Namespace) -> int:
     path = Path(args.model)
     if not path.exists():
         raise UsageError(f"--model {path}: no such file")
-    arrays = load_arrays(path)
-    if "config" not in arrays:
+    try:
+        model, extra = load(path, with_extra=True)
+    except FileFormatError as error:
+        raise UsageError(f"--model: {error}") from None
+    if "config" not in extra:
         raise UsageError(f"--model {path}: not a model saved by 'glassnet train --save'")
-    config = ModelConfig(**json.loads(str(arrays["config"])))
+    config = ModelConfig(**extra["config"])
     dataset = args.dataset or config.dataset
     spec = DATASETS[dataset]
-    model = build_mlp(config)
-    model.load_state_dict(
-        {k.removeprefix("weights/"): v for k, v in arrays.items() if k.startswith("weights/")}
-    )
     _, Xt, _, yt = spec.load(args.data_dir, config.seed)
-    Xt = ((Xt.reshape(len(Xt), -1) - arrays["x_mean"]) / arrays["x_scale"]).astype(np.float32)
+    Xt = Xt.reshape(len(Xt), -1)
     if Xt.shape[1] != config.in_features:
         raise UsageError(
             f"{dataset} has {Xt.shape[1]} features, the model expects {config.in_features}"
         )
-    scores = _test_metrics(model, spec, Xt, yt, arrays.get("y_mean"), arrays.get("y_scale"))
+    Xt = ((Xt - np.array(extra["x_mean"])) / np.array(extra["x_scale"])).astype(np.float32)
+    y_mean, y_scale = (np.array(extra[k]) if k in extra else None for k in ("y_mean", "y_scale"))
+    scores = _test_metrics(model, spec, Xt, yt, y_mean, y_scale)
     print(f"{path.name} on {dataset}: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
     return 0
 

@@ -8,7 +8,7 @@ from glassnet.cli import main
 
 
 def test_train_defaults_to_digits_and_reports_accuracy(capsys, tmp_path):
-    model_path = tmp_path / "digits.npz"
+    model_path = tmp_path / "digits.safetensors"
     assert main(["train", "--epochs", "10", "--quiet", "--save", str(model_path)]) == 0
     out = capsys.readouterr().out
     accuracy = float(re.search(r"test accuracy (\d\.\d+)", out).group(1))
@@ -57,7 +57,7 @@ def test_evaluate_a_missing_or_foreign_file_exits_2(tmp_path, capsys):
 
     np.savez(foreign, a=np.ones(2))
     assert main(["evaluate", "--model", str(foreign)]) == 2
-    assert "not a model saved by" in capsys.readouterr().err
+    assert "not one written by glassnet" in capsys.readouterr().err
 
 
 def test_python_dash_m_and_info():

@@ -9,7 +9,16 @@ from glassnet.nn.module import Module
 from glassnet.tensor import Tensor
 
 
-class ReLU(Module):
+class Activation(Module):
+    """Base of the activation modules: their settings are their attributes."""
+
+    settings: tuple[str, ...] = ()
+
+    def get_config(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.settings}
+
+
+class ReLU(Activation):
     """max(x, 0).
 
     Example:
@@ -22,8 +31,10 @@ class ReLU(Module):
         return ops.relu(x)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(Activation):
     """x for x > 0, slope * x otherwise."""
+
+    settings = ("slope",)
 
     def __init__(self, slope: float = 0.01) -> None:
         super().__init__()
@@ -36,8 +47,10 @@ class LeakyReLU(Module):
         return f"slope={self.slope}"
 
 
-class ELU(Module):
+class ELU(Activation):
     """x for x > 0, alpha (e^x - 1) otherwise."""
+
+    settings = ("alpha",)
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
@@ -50,8 +63,10 @@ class ELU(Module):
         return f"alpha={self.alpha}"
 
 
-class GELU(Module):
+class GELU(Activation):
     """x Phi(x) (``approximate="tanh"`` for the tanh form)."""
+
+    settings = ("approximate",)
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
@@ -61,43 +76,45 @@ class GELU(Module):
         return ops.gelu(x, self.approximate)
 
 
-class Sigmoid(Module):
+class Sigmoid(Activation):
     """1 / (1 + e^-x)."""
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.sigmoid(x)
 
 
-class Tanh(Module):
+class Tanh(Activation):
     """Hyperbolic tangent."""
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.tanh(x)
 
 
-class Softplus(Module):
+class Softplus(Activation):
     """log(1 + e^x), a smooth ReLU."""
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.softplus(x)
 
 
-class Sin(Module):
+class Sin(Activation):
     """sin(x) (for periodic targets and SIREN-style nets)."""
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.sin(x)
 
 
-class Identity(Module):
+class Identity(Activation):
     """Returns its input unchanged (the "linear" activation)."""
 
     def forward(self, x: Tensor) -> Tensor:
         return x
 
 
-class Softmax(Module):
+class Softmax(Activation):
     """Probabilities along ``axis`` (default: the last)."""
+
+    settings = ("axis",)
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
@@ -110,8 +127,10 @@ class Softmax(Module):
         return f"axis={self.axis}"
 
 
-class LogSoftmax(Module):
+class LogSoftmax(Activation):
     """Log-probabilities along ``axis``, computed stably."""
+
+    settings = ("axis",)
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()

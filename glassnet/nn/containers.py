@@ -44,6 +44,12 @@ class Sequential(Module):
         for layer in layers:
             self.append(layer)
 
+    @property
+    def casts_input(self) -> bool:  # type: ignore[override]
+        """Inputs are cast as the first layer would cast them (an Embedding takes indices)."""
+        first = next(iter(self._modules.values()), None)
+        return True if first is None else first.casts_input
+
     def append(self, layer: Module) -> Sequential:
         """Add a layer at the end."""
         if not isinstance(layer, Module):
@@ -55,6 +61,13 @@ class Sequential(Module):
         for layer in self._modules.values():
             x = layer(x)
         return x
+
+    def get_config(self) -> dict[str, Any]:
+        return {"layers": list(self._modules.values()), "name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Sequential:
+        return cls(config["layers"], name=config.get("name"))
 
     def __getitem__(self, index: int | slice) -> Any:
         layers = list(self._modules.values())

@@ -100,6 +100,13 @@ class Linear(Module):
         _check_last_axis("Linear", x, self.in_features, "in_features")
         return ops.linear(x, self.weight, self.bias)
 
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "in_features": self.in_features,
+            "out_features": self.out_features,
+            "bias": self.use_bias,
+        }
+
     def extra_repr(self) -> str:
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -127,6 +134,9 @@ class Bias(Module):
     def forward(self, x: Tensor) -> Tensor:
         _check_last_axis("Bias", x, self.n, "n")
         return x + self.bias
+
+    def get_config(self) -> dict[str, Any]:
+        return {"n": self.n}
 
     def extra_repr(self) -> str:
         return f"n={self.n}"
@@ -173,6 +183,10 @@ class Dense(Module):
     def out_features(self) -> int:
         return self.linear.out_features
 
+    def get_config(self) -> dict[str, Any]:
+        return {"in_features": self.linear.in_features, "out_features": self.out_features,
+                "activation": self.activation, "bias": self.linear.use_bias}  # fmt: skip
+
     def __repr__(self) -> str:
         return (
             f"Dense(in_features={self.linear.in_features}, out_features={self.out_features}, "
@@ -189,6 +203,9 @@ class Flatten(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.flatten(x, self.start_dim)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"start_dim": self.start_dim}
 
 
 class Dropout(Module):
@@ -211,6 +228,9 @@ class Dropout(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.dropout(x, self.p, training=self.training, rng=self._rng)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"p": self.p}
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
@@ -289,6 +309,10 @@ class BatchNorm1d(Module):
             return normalized
         return normalized * self.weight.reshape(shape) + self.bias.reshape(shape)
 
+    def get_config(self) -> dict[str, Any]:
+        return {"num_features": self.num_features, "eps": self.eps, "momentum": self.momentum,
+                "affine": self.affine}  # fmt: skip
+
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
 
@@ -327,6 +351,9 @@ class Embedding(Module):
                 f"{indices.min()} to {indices.max()}"
             )
         return ops.getitem(self.weight, indices)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"num_embeddings": self.num_embeddings, "embedding_dim": self.embedding_dim}
 
     def extra_repr(self) -> str:
         return f"{self.num_embeddings}, {self.embedding_dim}"

@@ -324,7 +324,8 @@ class Module:
             raise KeyError(
                 f"{name}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
             )
-        for key in expected & set(state):
+        present = [key for key in [*params, *buffers] if key in state]  # definition order
+        for key in present:
             value = np.asarray(state[key])
             current = params[key].data if key in params else getattr(*buffers[key])
             if value.shape != np.shape(current):
@@ -332,7 +333,7 @@ class Module:
                     f"{name}.load_state_dict: {key!r} has shape {value.shape} in the state "
                     f"but {np.shape(current)} in the model"
                 )
-        for key in expected & set(state):
+        for key in present:
             value = np.asarray(state[key])
             if key in params:
                 params[key].data[...] = value  # in place: optimizers keep their references
@@ -394,6 +395,24 @@ class Module:
 
         trainer = self.__dict__.get("_trainer") or Trainer(self, None, None)
         return trainer.predict(X, batch_size)
+
+    # ----------------------------------------------------------------- description
+    def get_config(self) -> dict[str, Any] | None:
+        """The constructor arguments that rebuild this module (Modules may appear as values),
+        or None when glassnet cannot rebuild it (a user's own layer): then ``gn.load`` needs
+        ``model=``. Library layers override this."""
+        return None
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        """The module ``get_config`` describes (freshly initialised)."""
+        return cls(**config)
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """``(dotted name, module)`` for this module ("") and every module inside it."""
+        yield prefix.rstrip("."), self
+        for name, child in self._modules.items():
+            yield from child.named_modules(f"{prefix}{name}.")
 
     # ----------------------------------------------------------------- display
     def extra_repr(self) -> str:

@@ -166,7 +166,7 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     x = x if isinstance(x, Tensor) else Tensor(x)
     if x.ndim == 0:
         return reshape(x, 1)
-    start, end = normalize_axis_tuple((start_dim, end_dim), x.ndim)
+    start, end = normalize_axis_index(start_dim, x.ndim), normalize_axis_index(end_dim, x.ndim)
     merged = int(np.prod(x.shape[start : end + 1]))
     return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1 :]))
 

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from glassnet.io import save_arrays
+from glassnet.io import save
 
 
 class Callback:
@@ -32,6 +32,12 @@ class Callback:
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None: ...
 
     def on_train_end(self, logs: dict[str, float]) -> None: ...
+
+    def state_dict(self) -> dict[str, Any]:
+        """What a checkpoint must keep for a resumed run to continue identically."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None: ...
 
 
 _MAXIMIZED = ("acc", "accuracy", "r2", "f1", "precision", "recall")
@@ -108,11 +114,20 @@ class EarlyStopping(Callback):
         if self.restore_best_weights and self.best_state is not None:
             self.trainer.model.load_state_dict(self.best_state)
 
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": self.tracker.best, "wait": self.wait, "best_epoch": self.best_epoch,
+                "stopped_epoch": self.stopped_epoch, "best_state": self.best_state}  # fmt: skip
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.tracker.best = state["best"]
+        self.wait, self.best_epoch = state["wait"], state["best_epoch"]
+        self.stopped_epoch, self.best_state = state["stopped_epoch"], state["best_state"]
+
 
 class ModelCheckpoint(Callback):
-    """Save the model's weights after an epoch: every epoch, or only when ``monitor`` improves.
-
-    ``path`` may contain ``{epoch}`` (counted from 1). Files are written atomically.
+    """Save the model (``gn.save``: weights and architecture) after an epoch: every epoch, or
+    only when ``monitor`` improves. ``path`` may contain ``{epoch}`` (counted from 1). Files
+    are written atomically. To resume a killed run, use ``fit(checkpoint_dir=...)`` instead.
     """
 
     def __init__(
@@ -129,7 +144,13 @@ class ModelCheckpoint(Callback):
             if value is None or not self.tracker.improves(value):
                 return
             self.tracker.best = value
-        save_arrays(self.trainer.model.state_dict(), self.path.format(epoch=epoch + 1))
+        save(self.trainer.model, self.path.format(epoch=epoch + 1))
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": self.tracker.best}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.tracker.best = state["best"]
 
 
 class LearningRateScheduler(Callback):
@@ -148,6 +169,13 @@ class LearningRateScheduler(Callback):
         if hasattr(self.schedule, "step"):
             self.schedule.step()
         logs["lr"] = self.trainer.optimizer.param_groups[0]["lr"]
+
+    def state_dict(self) -> dict[str, Any]:
+        return self.schedule.state_dict() if hasattr(self.schedule, "state_dict") else {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        if hasattr(self.schedule, "load_state_dict"):
+            self.schedule.load_state_dict(state)
 
 
 class CSVLogger(Callback):

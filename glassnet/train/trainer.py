@@ -9,6 +9,7 @@ mode (train or eval) as they found it.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from glassnet.data.dataloader import DataLoader
 from glassnet.nn.module import Module
 from glassnet.rng import RngLike, get_rng
 from glassnet.train.callbacks import Callback
+from glassnet.train.checkpoint import checkpoint_path, restore_checkpoint, save_checkpoint
 from glassnet.train.history import History
 from glassnet.train.progress import Progress
 
@@ -110,6 +112,8 @@ class Trainer:
         callbacks: Iterable[Callback] = (),
         rng: RngLike = None,
         verbose: int = 1,
+        checkpoint_dir: str | os.PathLike | None = None,
+        resume: bool = False,
     ) -> History:
         """Train for ``epochs`` epochs and return the History.
 
@@ -121,6 +125,11 @@ class Trainer:
             callbacks: EarlyStopping, ModelCheckpoint, ... (see ``glassnet.train``).
             rng: Generator or seed for the shuffling order (None: the global generator).
             verbose: 0 silent, 1 progress bar (a line when not on a terminal), 2 a line.
+            checkpoint_dir: write a checkpoint there after every epoch (model, optimizer,
+                callbacks, random generators, history).
+            resume: continue from the checkpoint in ``checkpoint_dir`` if there is one; then
+                ``epochs`` counts the whole run, the epochs done before included, and the result
+                is bit for bit that of an uninterrupted run.
         """
         if self.loss_fn is None:
             raise RuntimeError("Trainer.fit needs a loss (and an optimizer)")
@@ -132,7 +141,8 @@ class Trainer:
                 raise ValueError("fit: validation_split must be in (0, 1), without validation_data")
             cut = len(X) - round(len(X) * validation_split)
             X, y, validation_data = X[:cut], y[:cut], (X[cut:], y[cut:])
-        loader = DataLoader(X, y, batch_size, shuffle=shuffle, rng=get_rng(rng))
+        loader_rng = get_rng(rng)
+        loader = DataLoader(X, y, batch_size, shuffle=shuffle, rng=loader_rng)
         self._ensure_optimizer(X[:batch_size])
         callbacks = list(callbacks)
         for callback in callbacks:
@@ -142,9 +152,18 @@ class Trainer:
         first_epoch = len(self.history.epoch)
         for callback in callbacks:
             callback.on_train_begin({})
+        checkpoint = None if checkpoint_dir is None else checkpoint_path(checkpoint_dir)
+        done = 0
+        if resume and checkpoint is not None and checkpoint.exists():
+            done = restore_checkpoint(checkpoint, self, callbacks, loader_rng)
+            first_epoch = len(self.history.epoch) - done
+        elif resume and checkpoint_dir is None:
+            raise ValueError("fit(resume=True) needs checkpoint_dir=")
         logs: dict[str, float] = {}
-        for epoch in range(first_epoch, first_epoch + epochs):
-            self.epoch = epoch
+        for index in range(done, epochs if checkpoint_dir is not None else done + epochs):
+            if self.stop_training:
+                break
+            epoch = self.epoch = first_epoch + index
             for callback in callbacks:
                 callback.on_epoch_begin(epoch)
             progress.epoch_begin(epoch, len(loader))
@@ -156,8 +175,8 @@ class Trainer:
                 callback.on_epoch_end(epoch, logs)
             self.history.append(epoch, logs)
             progress.epoch_end(epoch, logs)
-            if self.stop_training:
-                break
+            if checkpoint is not None:
+                save_checkpoint(checkpoint, self, callbacks, loader_rng, epochs_done=index + 1)
         for callback in callbacks:
             callback.on_train_end(logs)
         return self.history

@@ -27,6 +27,10 @@ def test_reshape_view_flatten_squeeze_unsqueeze(seed):
     check_op(lambda t: t.view((4, 3)), lambda a: a.reshape(4, 3), x)
     check_op(lambda t: t.flatten(), lambda a: a.reshape(-1), x)
     check_op(lambda t: t.flatten(1), lambda a: a.reshape(2, 6), x)
+    check_op(lambda t: t.flatten(1, 1), lambda a: a, x)
+    check_op(
+        lambda t: t.reshape(2, 6).flatten(1), lambda a: a.reshape(2, 6), x
+    )  # 2-D: nothing to merge
     check_op(lambda t: t.squeeze(), lambda a: a.squeeze(), x)
     check_op(lambda t: t.squeeze(1), lambda a: a.squeeze(1), x)
     check_op(lambda t: t.unsqueeze(-1), lambda a: a[..., None], x)
