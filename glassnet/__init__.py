@@ -30,7 +30,7 @@ from glassnet.ops import __all__ as _ops_all
 from glassnet.rng import manual_seed
 from glassnet.io import load, save
 from glassnet.onnx_export import export_onnx
-from glassnet import data, metrics, nn, optim, train, viz  # subpackages build on the core
+from glassnet import data, metrics, nn, optim, scalar, train, viz  # built on the core
 
 __version__ = "0.1.0"
 
@@ -39,5 +39,5 @@ __all__ = [
     "Tensor", "arange", "check_layer_gradients", "check_same", "enable_grad", "export_onnx", "eye",
     "full", "grad", "gradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
     "rand", "randn", "save", "tensor", "zeros",
-    "data", "metrics", "nn", "optim", "train", "viz", *_ops_all,
+    "data", "metrics", "nn", "optim", "scalar", "train", "viz", *_ops_all,
 ]  # fmt: skip

@@ -157,6 +157,9 @@ def run_backward(
     for root, g in zip(roots, root_grads):
         grads[id(root)] = g if id(root) not in grads else grads[id(root)] + g
     results: list[np.ndarray | None] = [None] * len(inputs)
+    # Arrays already handed to a leaf or a caller (or given by the caller): a second taker
+    # gets a copy, so no two .grad arrays are ever the same object.
+    claimed = {id(g) for g in root_grads}
 
     for node in order:
         g = grads.pop(id(node), None)
@@ -165,14 +168,14 @@ def run_backward(
         if id(node) in targets:
             for i, t in enumerate(inputs):
                 if t is node:
-                    results[i] = g
+                    results[i] = _claim(g, claimed)
         ctx = node._ctx
         if ctx is None or id(node) in stops:
             if accumulate and ctx is None and node.requires_grad:
-                _accumulate(node, g)
+                _accumulate(node, g, claimed)
             continue
         if accumulate and node._retain_grad:
-            _accumulate(node, g)
+            _accumulate(node, g, claimed)
         if ctx.released:
             raise GraphFreedError(
                 f"backward through {ctx.function.__name__} a second time: its saved arrays were "
@@ -219,12 +222,25 @@ def _propagate(ctx, g: np.ndarray, needs: tuple[bool, ...], grads: dict[int, np.
         grads[key] = pg if previous is None else previous + pg
 
 
-def _accumulate(tensor: Tensor, g: np.ndarray) -> None:
+def _claim(g: np.ndarray, claimed: set[int]) -> np.ndarray:
+    """``g`` itself if nobody else can hold it, else a copy.
+
+    A fresh array that owns its memory and was not handed out before is taken as it is (no
+    copy on the hot path); a view, a read-only array, or one already given to another tensor
+    (``a + b`` gives both the same gradient object) is copied.
+    """
+    if g.base is None and g.flags.writeable and id(g) not in claimed:
+        claimed.add(id(g))
+        return g
+    return g.copy()
+
+
+def _accumulate(tensor: Tensor, g: np.ndarray, claimed: set[int]) -> None:
     if tensor.grad is None:
-        # A private copy: g may be shared with another tensor's gradient (as in a + b).
-        tensor.grad = np.array(g, dtype=tensor.data.dtype, copy=True)
+        tensor.grad = _claim(g, claimed)
     else:
-        tensor.grad += g
+        # Not in place: the existing array may still be waiting as another node's gradient.
+        tensor.grad = tensor.grad + g
 
 
 def root_gradient(root: Tensor, grad: Any) -> np.ndarray:

@@ -1,5 +1,18 @@
-"""Pictures: training plots (matplotlib). Imported lazily: matplotlib loads when a plot is made."""
+"""Pictures: computation graphs (graphviz) and training plots (matplotlib). The third-party
+libraries load only when a picture is made (the ``viz`` extra)."""
 
-from glassnet.viz.plots import plot_history
+from glassnet.viz.graph import draw_graph
+from glassnet.viz.plots import (
+    plot_confusion_matrix,
+    plot_decision_boundary,
+    plot_history,
+    show_images,
+)
 
-__all__ = ["plot_history"]
+__all__ = [
+    "draw_graph",
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+    "plot_history",
+    "show_images",
+]

@@ -52,3 +52,88 @@ def plot_history(history: Any, metrics: Any = None) -> Any:
         ax.legend()
     figure.tight_layout()
     return figure
+
+
+def plot_decision_boundary(
+    model: Any, X: Any, y: Any, resolution: int = 200, ax: Any = None
+) -> Any:
+    """The regions a 2-D classifier assigns to each class, with the data on top.
+
+    ``model`` maps (N, 2) inputs to class scores (N, C), or to one probability/logit (N, 1).
+    """
+    import numpy as np
+
+    plt = _pyplot()
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D inputs (N, 2), got {X.shape}")
+    pad = 0.1 * (X.max(axis=0) - X.min(axis=0))
+    low, high = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(
+        np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+    )
+    grid = np.c_[gx.ravel(), gy.ravel()].astype(np.float32)
+    scores = model.predict(grid) if hasattr(model, "predict") else np.asarray(model(grid))
+    classes = (
+        scores.argmax(axis=1)
+        if scores.ndim == 2 and scores.shape[1] > 1
+        else (scores.reshape(-1) > (0.5 if scores.min() >= 0 else 0.0))
+    )
+    figure = None
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(5, 5))
+    ax.contourf(gx, gy, classes.reshape(gx.shape).astype(float), alpha=0.3, cmap="viridis")
+    ax.scatter(X[:, 0], X[:, 1], c=y, s=12, cmap="viridis", edgecolors="k", linewidths=0.3)
+    ax.set_title("decision boundary")
+    return figure if figure is not None else ax.figure
+
+
+def show_images(
+    X: Any, labels: Any = None, predictions: Any = None, n: int = 16, shape: Any = None
+) -> Any:
+    """A grid of the first ``n`` images (rows of pixels such as MNIST's 784), titled with their
+    labels and predictions; a wrong prediction is titled in red."""
+    import numpy as np
+
+    plt = _pyplot()
+    X = np.asarray(X)[:n]
+    side = shape or (round(float(np.sqrt(X[0].size))),) * 2
+    columns = min(8, len(X))
+    rows = -(-len(X) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.6 * rows), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if i >= len(X):
+            continue
+        ax.imshow(X[i].reshape(side), cmap="gray_r")
+        title, color = [], "black"
+        if labels is not None:
+            title.append(f"{np.asarray(labels)[i]}")
+        if predictions is not None:
+            guess = np.asarray(predictions)[i]
+            guess = guess.argmax() if np.ndim(guess) else guess
+            title.append(f"pred {guess}")
+            if labels is not None and guess != np.asarray(labels)[i]:
+                color = "red"
+        ax.set_title(" / ".join(title), fontsize=9, color=color)
+    figure.tight_layout()
+    return figure
+
+
+def plot_confusion_matrix(cm: Any, labels: Any = None) -> Any:
+    """A confusion matrix as a heat map, counts written in (rows: true, columns: predicted)."""
+    import numpy as np
+
+    plt = _pyplot()
+    cm = np.asarray(cm)
+    labels = list(range(len(cm))) if labels is None else list(labels)
+    figure, ax = plt.subplots(figsize=(0.6 * len(cm) + 2, 0.6 * len(cm) + 1.5))
+    image = ax.imshow(cm, cmap="Blues")
+    figure.colorbar(image, ax=ax)
+    ax.set(xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels,
+           xlabel="predicted", ylabel="true", title="confusion matrix")  # fmt: skip
+    for (i, j), count in np.ndenumerate(cm):
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=8,
+                color="white" if count > cm.max() / 2 else "black")  # fmt: skip
+    figure.tight_layout()
+    return figure

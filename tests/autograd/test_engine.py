@@ -166,3 +166,31 @@ def test_backward_is_skipped_for_inputs_that_need_no_gradient():
     w = gn.ones(2, requires_grad=True)
     Spy.apply(w, gn.ones(2)).sum().backward()
     assert calls == [(True, False)]
+
+
+def test_returned_gradients_never_alias_parameter_gradients():
+    from glassnet import nn
+
+    class ShiftAndDouble(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.shift = nn.Parameter(np.zeros(3, dtype=np.float32))
+
+        def forward(self, x):
+            return (x + self.shift) * 2  # Add hands one array to both x and shift
+
+    layer = ShiftAndDouble()
+    layer.forward(np.ones((1, 3), dtype=np.float32))
+    dx = layer.backward(np.ones((1, 3), dtype=np.float32))
+    assert not np.shares_memory(dx, layer.shift.grad)
+    dx += 100
+    np.testing.assert_array_equal(layer.shift.grad, [[2.0, 2.0, 2.0]][0])
+
+
+def test_a_root_gradient_given_by_the_caller_is_never_adopted():
+    w = gn.ones(3, requires_grad=True)
+    dy = np.ones(3, dtype=np.float32)
+    (w + 0).backward(dy)  # Add passes dy itself on to w
+    assert w.grad is not dy
+    w.grad += 1
+    np.testing.assert_array_equal(dy, [1.0, 1.0, 1.0])
