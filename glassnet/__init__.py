@@ -1,6 +1,6 @@
 """glassnet: a glass-box deep-learning library on NumPy.
 
-Example:
+Examples:
     >>> import glassnet as gn
     >>> x = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> (x * x).sum().backward()

@@ -24,7 +24,7 @@ def check_same(expected: Any, actual: Any, rtol: float = 1e-5, atol: float = 1e-
 
     Raises an AssertionError naming the worst element, both values and how many differ.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.check_same([1.0, 2.0], gn.tensor([1.0, 2.0]))
         True
@@ -93,7 +93,7 @@ def gradcheck(
     Returns True, or raises :class:`GradientCheckError` naming the input, the worst element
     and both values.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> x = gn.randn(3, 4, rng=0, dtype="float64", requires_grad=True)
         >>> gn.gradcheck(lambda t: (t * t).sum(axis=1), [x])
@@ -156,9 +156,9 @@ def check_layer_gradients(
         The largest absolute error seen, per name (``"input"`` and each parameter name).
 
     Raises:
-        GradientCheckError naming the input or parameter and the worst element.
+        GradientCheckError: naming the input or parameter and the worst element.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> from glassnet import nn
         >>> report = gn.check_layer_gradients(nn.Dense(3, 2, "tanh", rng=0), (4, 3), samples=2)

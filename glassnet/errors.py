@@ -5,7 +5,7 @@ class ShapeError(ValueError):
     """A shape that does not fit: operands that cannot broadcast, a matmul whose inner sizes
     differ, a gradient of the wrong shape. The message names the op and both shapes.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> try:
         ...     gn.ones(2, 3) @ gn.ones(4, 5)

@@ -10,7 +10,7 @@ SHA-256 of every array, so a corrupted file is an error and never silently wrong
 - Writes are atomic: a temporary file in the same folder, flushed to disk, renamed over the
   target. A crash mid-save leaves the previous file intact.
 
-Example:
+Examples:
     >>> import tempfile, pathlib
     >>> import glassnet as gn
     >>> from glassnet import nn

@@ -3,7 +3,7 @@
 ``y_pred`` may be what a model outputs: class scores (N, C) are reduced with argmax; a single
 column of probabilities is thresholded at 0.5. ``y_true`` may be class indices or one-hot rows.
 
-Example:
+Examples:
     >>> from glassnet import metrics
     >>> metrics.accuracy([0, 2, 1], [[0.9, 0.1, 0.0], [0.1, 0.2, 0.7], [0.8, 0.1, 0.1]])
     0.6666666666666666

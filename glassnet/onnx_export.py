@@ -51,7 +51,7 @@ def export_onnx(
         opset: the ONNX operator set (20 has Gelu).
 
     Raises:
-        ExportError naming the first layer that cannot be exported.
+        ExportError: naming the first layer that cannot be exported.
     """
     try:
         import onnx

@@ -16,7 +16,7 @@ _global_rng = np.random.default_rng()
 def manual_seed(seed: int) -> np.random.Generator:
     """Reset the global generator, so code that passes ``rng=None`` becomes reproducible.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> _ = gn.manual_seed(0); a = gn.randn(3)
         >>> _ = gn.manual_seed(0); b = gn.randn(3)

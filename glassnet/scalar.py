@@ -6,7 +6,7 @@ rule locally; ``backward()`` visits the graph in reverse topological order and c
 The tensor engine (``glassnet.Tensor``) does the same with whole arrays; the tests keep the
 two in agreement.
 
-Example:
+Examples:
     >>> from glassnet.scalar import Value
     >>> x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     >>> w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
@@ -222,7 +222,7 @@ class Layer(Module):
 class MLP(Module):
     """Layers of tanh neurons; the last layer is linear.
 
-    Example:
+    Examples:
         >>> from glassnet.scalar import MLP
         >>> net = MLP(3, [4, 4, 1], rng=0)
         >>> len(net.parameters())

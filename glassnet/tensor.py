@@ -66,7 +66,7 @@ class Tensor:
         dtype: convert to this dtype.
         name: an optional label, shown in graph pictures.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> x = gn.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
         >>> y = (x @ x.T).relu().sum()
@@ -413,7 +413,7 @@ class Tensor:
 def tensor(data: Any, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:
     """Make a Tensor (see :class:`Tensor` for the dtype rules).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.tensor([1.0, 2.0]).dtype, gn.tensor([1, 2]).dtype
         (dtype('float32'), dtype('int64'))

@@ -50,7 +50,7 @@ class no_grad(_SetGradMode):
 
     Works as a context manager and as a decorator.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> w = gn.ones(3, requires_grad=True)
         >>> with gn.no_grad():
@@ -141,7 +141,8 @@ def run_backward(
     """Backpropagate ``root_grads`` from ``roots`` through the recorded graph.
 
     Args:
-        roots, root_grads: where the walk starts, with the gradient of each root.
+        roots: where the walk starts.
+        root_grads: the gradient of each root.
         inputs: Tensors whose gradients are returned (None where none flows).
         accumulate: add gradients into ``.grad`` of leaves that require grad (``loss.backward()``);
             when False nothing's ``.grad`` is touched (``GradientTape``, :func:`grad`).
@@ -281,7 +282,7 @@ def grad(
     Returns one array per input (None where the output does not depend on it); a single array
     when ``inputs`` is a single Tensor.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> x = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
         >>> gn.grad((x * x).sum(), x)
@@ -308,7 +309,7 @@ class GradientTape:
     Args:
         persistent: allow several ``gradient`` calls (keeps the graph's saved arrays).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> x = gn.tensor([3.0])
         >>> with gn.GradientTape() as tape:

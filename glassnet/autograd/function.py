@@ -79,7 +79,7 @@ class Function:
       is not differentiable or not needed). A gradient may have the broadcast shape of the
       output: the engine sums it back to the input's shape, so no backward has to.
 
-    Example:
+    Examples:
         >>> import numpy as np, glassnet as gn
         >>> class Sin(gn.Function):
         ...     @staticmethod

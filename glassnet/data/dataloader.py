@@ -34,7 +34,7 @@ class DataLoader:
         shuffle: draw a new order every epoch, from ``rng``.
         rng: Generator, seed or None (the global generator).
 
-    Example:
+    Examples:
         >>> from glassnet.data import DataLoader
         >>> loader = DataLoader(np.arange(10), np.arange(10) * 2, batch_size=4)
         >>> len(loader), [yb.tolist() for _, yb in loader]

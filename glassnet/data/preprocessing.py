@@ -12,7 +12,7 @@ from glassnet.rng import RngLike, get_rng
 def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) -> np.ndarray:
     """Integer labels (N,) to a one-hot matrix (N, num_classes).
 
-    Example:
+    Examples:
         >>> from glassnet.data import to_one_hot
         >>> to_one_hot([0, 2], 3)
         array([[1., 0., 0.],
@@ -30,7 +30,7 @@ def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) 
 class OneHotEncoder:
     """Labels of any orderable type (ints, strings, ...) to one-hot rows, and back.
 
-    Example:
+    Examples:
         >>> from glassnet.data import OneHotEncoder
         >>> enc = OneHotEncoder().fit(["cat", "dog", "cat", "emu"])
         >>> enc(["dog", "emu"])
@@ -82,7 +82,7 @@ class StandardScaler:
     """Shift and scale each feature to mean 0 and standard deviation 1 (a constant feature
     is only shifted).
 
-    Example:
+    Examples:
         >>> from glassnet.data import StandardScaler
         >>> StandardScaler().fit_transform(np.array([[1.0], [3.0]]))
         array([[-1.],
@@ -148,7 +148,7 @@ def train_test_split(
     Returns ``X_train, X_test, y_train, y_test`` (or ``X_train, X_test`` without y).
     ``stratify`` (usually y) keeps each class's share the same in both parts.
 
-    Example:
+    Examples:
         >>> from glassnet.data import train_test_split
         >>> X_tr, X_te, y_tr, y_te = train_test_split(np.arange(10), np.arange(10), 0.2, rng=0)
         >>> len(X_tr), len(X_te)

@@ -1,6 +1,6 @@
 """Layers, models and losses: ``from glassnet import nn``.
 
-Example:
+Examples:
     >>> from glassnet import nn
     >>> model = nn.Sequential([nn.Dense(4, 16, "relu", rng=0), nn.Dense(16, 3, rng=1)])
     >>> model(np.ones((2, 4))).shape

@@ -21,7 +21,7 @@ class Activation(Module):
 class ReLU(Activation):
     """max(x, 0).
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> nn.ReLU()(np.array([-1.0, 2.0]))
         Tensor([0., 2.], dtype=float64, grad_fn=ReLU)

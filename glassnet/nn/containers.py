@@ -14,7 +14,7 @@ class Sequential(Module):
 
     Parameters are named by position: ``"0.weight"``, ``"2.linear.bias"``.
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> model = nn.Sequential([nn.Linear(4, 8, rng=0), nn.ReLU(), nn.Dense(8, 2, rng=1)],
         ...                       name="tiny")

@@ -67,7 +67,7 @@ def _reduce(losses: Tensor, reduction: str, loss: str) -> Tensor:
 def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Mean squared error: mean((prediction - target)^2).
 
-    Example:
+    Examples:
         >>> from glassnet.nn import functional as F
         >>> F.mse_loss(np.array([1.0, 3.0]), np.array([0.0, 1.0])).item()
         2.5
@@ -111,7 +111,7 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
     """Binary cross-entropy from logits z, stable for any z:
     ``max(z, 0) - z y + log(1 + e^-|z|)``.
 
-    Example:
+    Examples:
         >>> from glassnet.nn import functional as F
         >>> round(F.binary_cross_entropy_with_logits(np.array([0.0]), np.array([1.0])).item(), 4)
         0.6931

@@ -3,7 +3,7 @@
 Weights here have shape (in_features, out_features), so ``fan_in = shape[0]`` and
 ``fan_out = shape[1]``; a 1-D shape has fan_in = fan_out = its length.
 
-Example:
+Examples:
     >>> from glassnet.nn import init
     >>> init.GlorotUniform()((3, 4), rng=0).shape
     (3, 4)

@@ -39,14 +39,15 @@ class Linear(Module):
         in_features: size of the input's last axis; None to infer it at the first call (lazy).
         out_features: size of the output's last axis.
         bias: whether to add a learned bias.
-        weight_init, bias_init: initializers (``nn.init``) or Keras names such as "he_normal".
+        weight_init: an initializer (``nn.init``) or a Keras name such as "he_normal".
+        bias_init: the same for the bias (default: PyTorch's uniform bound).
         rng: Generator or seed for the initial weights (None: the global generator).
         dtype: the parameters' dtype.
 
     Shape:
         input (..., in_features) -> output (..., out_features)
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> layer = nn.Linear(3, 2, rng=0)
         >>> layer(np.ones((4, 3))).shape
@@ -120,7 +121,7 @@ class Bias(Module):
     Shape:
         input (..., n) -> output (..., n)
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> nn.Bias(2, init=nn.init.Constant([1.0, 2.0]))(np.zeros((1, 2)))
         Tensor([[1., 2.]], dtype=float32, grad_fn=Add)
@@ -153,7 +154,7 @@ class Dense(Module):
             "id"/"linear"/None) or a Module.
         **linear_options: passed to :class:`Linear` (bias, weight_init, bias_init, rng, dtype).
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> nn.Dense(4, 3, "relu", rng=0)(np.ones((2, 4))).shape
         (2, 3)
@@ -212,7 +213,7 @@ class Dropout(Module):
     """Inverted dropout: during training zero each element with probability ``p`` and scale
     the rest by 1/(1-p); in eval mode, the identity.
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> drop = nn.Dropout(0.5, rng=0).eval()
         >>> drop(np.ones(3))
@@ -243,7 +244,7 @@ class BatchNorm1d(Module):
     statistics ``running = (1 - momentum) * running + momentum * batch`` (unbiased variance,
     as PyTorch). Eval: normalize with the running statistics.
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> bn = nn.BatchNorm1d(2)
         >>> y = bn(np.array([[1.0, 10.0], [3.0, 30.0]]))
@@ -323,7 +324,7 @@ class Embedding(Module):
     Shape:
         input (...) of ints in [0, num_embeddings) -> output (..., embedding_dim)
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> nn.Embedding(10, 3, rng=0)(np.array([[1, 2], [3, 1]])).shape
         (2, 2, 3)

@@ -3,7 +3,7 @@
 Like every Module they can be driven by hand: after ``loss_fn.forward(prediction, target)``,
 ``loss_fn.backward()`` returns d loss / d prediction.
 
-Example:
+Examples:
     >>> from glassnet import nn
     >>> loss_fn = nn.MSELoss()
     >>> loss_fn.forward(np.array([1.0, 3.0]), np.array([0.0, 1.0])).item()

@@ -28,7 +28,7 @@ from glassnet.tensor import Tensor
 class Parameter(Tensor):
     """A Tensor that is a model's weight: it requires grad, and Modules register it.
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> p = nn.Parameter([[1.0, 2.0]])
         >>> p.requires_grad, p.shape
@@ -65,7 +65,7 @@ class Module:
     Subclasses call ``super().__init__()``, assign Parameters and Modules as attributes, and
     define ``forward(x, ...)``.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> from glassnet import nn
         >>> class Affine(nn.Module):
@@ -361,7 +361,7 @@ class Module:
     ) -> Module:
         """Choose how to train: optimizer and loss (objects or names), metrics to report.
 
-        Example:
+        Examples:
             >>> from glassnet import nn
             >>> model = nn.Sequential(nn.Dense(4, 3, rng=0))
             >>> _ = model.compile("adam", "cross_entropy", metrics=["accuracy"], lr=1e-2)

@@ -145,7 +145,7 @@ class AsType(Function):
 def add(a: Any, b: Any) -> Tensor:
     """``a + b`` with broadcasting.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.add(gn.ones(2, 3), gn.tensor([1.0, 2.0, 3.0])).shape
         (2, 3)
@@ -171,7 +171,7 @@ def div(a: Any, b: Any) -> Tensor:
 def pow(base: Any, exponent: Any) -> Tensor:
     """``base ** exponent``; differentiable in both (in the exponent where base > 0).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.pow(gn.tensor([2.0, 3.0]), 2)
         Tensor([4., 9.], dtype=float32)

@@ -23,7 +23,7 @@ def _compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
 def less(a: Any, b: Any) -> Tensor:
     """``a < b`` as a bool Tensor.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.tensor([1.0, 2.0]) < 1.5
         Tensor([ True, False], dtype=bool)

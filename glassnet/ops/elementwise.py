@@ -312,7 +312,7 @@ class Where(Function):
 def exp(x: Any) -> Tensor:
     """e^x elementwise.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.exp(gn.tensor([0.0]))
         Tensor([1.], dtype=float32)
@@ -358,7 +358,7 @@ def sigmoid(x: Any) -> Tensor:
 def relu(x: Any) -> Tensor:
     """max(x, 0); gradient 0 at 0.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.relu(gn.tensor([-1.0, 2.0]))
         Tensor([0., 2.], dtype=float32)
@@ -379,7 +379,7 @@ def elu(x: Any, alpha: float = 1.0) -> Tensor:
 def gelu(x: Any, approximate: str = "none") -> Tensor:
     """x Phi(x), Phi the standard normal CDF; ``approximate="tanh"`` for the tanh form (as PyTorch).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.gelu(gn.tensor([1.0])).item() - 0.8413 < 1e-4
         True
@@ -417,7 +417,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     Args:
         condition: a bool array or bool Tensor (carries no gradient).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> x = gn.tensor([-1.0, 2.0])
         >>> gn.where(x > 0, x, 0.0)

@@ -67,7 +67,7 @@ class MatMul(Function):
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product ``a @ b`` (1-D, 2-D or batched).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> (gn.ones(5, 2, 3) @ gn.ones(3, 4)).shape
         (5, 2, 4)

@@ -153,7 +153,7 @@ def _plain_index(index: Any) -> Any:
 def reshape(x: Any, *shape: Any) -> Tensor:
     """A new shape with the same elements (one size may be -1): ``reshape(x, 2, 3)`` or ``(2, 3)``.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.reshape(gn.arange(6), 2, -1).shape
         (2, 3)
@@ -174,7 +174,7 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def transpose(x: Any, *axes: Any) -> Tensor:
     """Permute axes as NumPy does: reversed when none are given.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.transpose(gn.ones(2, 3, 4), 2, 0, 1).shape
         (4, 2, 3)
@@ -237,7 +237,7 @@ def getitem(x: Any, index: Any) -> Tensor:
     The backward scatters the gradient back with ``np.add.at`` semantics, so an element picked
     twice gets both gradients.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> x = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
         >>> x[[0, 0, 2]].sum().backward()
@@ -250,7 +250,7 @@ def getitem(x: Any, index: Any) -> Tensor:
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join Tensors along an existing axis.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.concatenate([gn.ones(2, 3), gn.zeros(1, 3)]).shape
         (3, 3)
@@ -288,7 +288,7 @@ def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
 def pad(x: Any, pad_width: Any, value: float = 0.0) -> Tensor:
     """Pad with a constant; ``pad_width`` in NumPy's form (int, (before, after), or per axis).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.pad(gn.ones(2, 2), ((1, 1), (0, 2))).shape
         (4, 4)

@@ -152,7 +152,7 @@ class Dropout(Function):
 def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     """``x @ weight + bias`` in one op; ``weight`` has shape (in_features, out_features).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.linear(gn.ones(4, 3), gn.ones(3, 2), gn.zeros(2)).shape
         (4, 2)
@@ -174,7 +174,7 @@ def cross_entropy(
 ) -> Tensor:
     """Cross-entropy of logits (N, C) against class indices (N,) or probabilities (N, C).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> round(gn.cross_entropy(gn.zeros(2, 4), [1, 3]).item(), 4)  # log 4
         1.3863
@@ -209,7 +209,7 @@ def cross_entropy(
 def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Any = None) -> Tensor:
     """Inverted dropout (identity when not training or p == 0).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> y = gn.dropout(gn.ones(1000), p=0.5, rng=0)
         >>> sorted(set(y.numpy().tolist()))
@@ -228,7 +228,7 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Any = None) -> T
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """e^x / sum(e^x) along ``axis``, computed after subtracting the max (no overflow).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.softmax(gn.tensor([1e4, 1e4]))
         Tensor([0.5, 0.5], dtype=float32)

@@ -145,7 +145,7 @@ class LogSumExp(Function):
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Sum over ``axis`` (int, tuple or None for all).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.sum(gn.ones(2, 3), axis=0)
         Tensor([2., 2., 2.], dtype=float32)
@@ -171,7 +171,7 @@ def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
     """Variance, NumPy's definition: ``ddof=0`` by default (PyTorch's default is 1).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.var(gn.tensor([1.0, 3.0])).item()
         1.0
@@ -187,7 +187,7 @@ def std(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Ten
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """log(sum(exp(x))) over ``axis``, without overflow for large inputs.
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> gn.logsumexp(gn.tensor([1e4, 1e4])).item() - 1e4 - 0.6931 < 1e-3
         True

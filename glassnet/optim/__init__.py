@@ -1,6 +1,6 @@
 """Optimizers and learning-rate schedules: ``from glassnet import optim``.
 
-Example:
+Examples:
     >>> import glassnet as gn
     >>> from glassnet import nn, optim
     >>> model = nn.Linear(3, 1, rng=0)

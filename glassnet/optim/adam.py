@@ -20,7 +20,7 @@ class Adam(Optimizer):
         v_max = max(v_max, v)                     (amsgrad only; used in place of v)
         p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> from glassnet import optim
         >>> w = gn.tensor([1.0], requires_grad=True)

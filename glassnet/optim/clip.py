@@ -15,7 +15,7 @@ def clip_grad_norm_(params: Iterable[Tensor], max_norm: float, norm_type: float 
 
     Returns the norm before clipping (useful to log).
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> from glassnet import optim
         >>> w = gn.tensor([3.0, 4.0], requires_grad=True)

@@ -2,7 +2,7 @@
 
 Each schedule is a closed formula of the epoch count, so a resumed run lands on the same rate.
 
-Example:
+Examples:
     >>> import glassnet as gn
     >>> from glassnet import optim
     >>> opt = optim.SGD([gn.ones(1, requires_grad=True)], lr=1.0)

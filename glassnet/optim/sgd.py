@@ -19,7 +19,7 @@ class SGD(Optimizer):
         g = g + momentum * b  if nesterov else b     (when momentum > 0)
         p = p - lr * g
 
-    Example:
+    Examples:
         >>> import glassnet as gn
         >>> from glassnet import optim
         >>> w = gn.tensor([1.0], requires_grad=True)

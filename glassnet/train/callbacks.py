@@ -70,7 +70,7 @@ class EarlyStopping(Callback):
     With ``restore_best_weights=True`` the model ends training with the weights of its best
     epoch: the classic "keep the best model, stop when validation loss rises".
 
-    Example:
+    Examples:
         >>> from glassnet.train import EarlyStopping
         >>> stop = EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
     """

@@ -8,7 +8,7 @@ from typing import Any
 class History:
     """``history.history`` maps "loss", each metric and their "val_" forms to per-epoch lists.
 
-    Example:
+    Examples:
         >>> from glassnet.train import History
         >>> h = History()
         >>> h.append(0, {"loss": 0.5, "val_loss": 0.7})

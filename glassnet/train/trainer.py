@@ -41,7 +41,7 @@ class Trainer:
         metrics: names ("accuracy", "r2", ...) or functions ``metric(y_true, y_pred)``.
         **optimizer_options: hyperparameters for an optimizer given by name (e.g. ``lr``).
 
-    Example:
+    Examples:
         >>> from glassnet import nn
         >>> from glassnet.train import Trainer
         >>> X = np.random.default_rng(0).standard_normal((64, 2))
@@ -118,8 +118,9 @@ class Trainer:
         """Train for ``epochs`` epochs and return the History.
 
         Args:
-            X, y: training inputs and targets (class indices, one-hot rows or values). A 1-D
-                target for a loss other than cross-entropy/NLL is read as a column (N, 1).
+            X: training inputs, samples along the first axis.
+            y: targets (class indices, one-hot rows or values). A 1-D target for a loss other
+                than cross-entropy/NLL is read as a column (N, 1).
             validation_data: ``(X_val, y_val)`` evaluated every ``eval_every`` epochs.
             validation_split: or hold out this fraction of the (unshuffled) end of X, y.
             callbacks: EarlyStopping, ModelCheckpoint, ... (see ``glassnet.train``).

@@ -73,7 +73,7 @@ def draw_graph(
     Returns:
         a ``graphviz.Digraph``: shown inline in Jupyter, ``.render(path)`` writes a file.
 
-    Example:
+    Examples:
         >>> from glassnet.scalar import Value
         >>> from glassnet.viz import draw_graph
         >>> a, b = Value(2.0, "a"), Value(-3.0, "b")

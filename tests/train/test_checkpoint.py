@@ -76,7 +76,7 @@ SCRIPT = textwrap.dedent(
     model = nn.Sequential(nn.Dense(2, 64, "relu"), nn.Dropout(0.2), nn.Dense(64, 64, "tanh"), nn.Dense(64, 3))
     model.compile("adam", "cross_entropy", ["accuracy"], lr=0.005)
     slow = LambdaCallback(on_epoch_end=lambda epoch, logs: time.sleep(0.05))  # a wider window to be killed in
-    history = model.fit(X, y, epochs=40, batch_size=16, rng=1, verbose=0, validation_split=0.2,
+    history = model.fit(X, y, epochs=25, batch_size=16, rng=1, verbose=0, validation_split=0.2,
                         callbacks=[EarlyStopping(patience=30, restore_best_weights=True), slow],
                         checkpoint_dir=folder, resume=True)
     gn.save(model, out + ".safetensors")
@@ -96,10 +96,18 @@ def test_a_run_killed_at_random_points_ends_identical_to_an_uninterrupted_one(tm
     )
 
     chooser = random.Random(0)
+    checkpoint = tmp_path / "killed" / "checkpoint.safetensors"
     kills = 0
-    for _attempt in range(30):
+    for _attempt in range(60):
+        before = checkpoint.stat().st_mtime_ns if checkpoint.exists() else None
         process = subprocess.Popen([*run, str(tmp_path / "killed"), str(tmp_path / "result")])
-        time.sleep(chooser.uniform(0.6, 1.6))
+        deadline = time.monotonic() + 120
+        # Wait for progress (a new checkpoint) so every attempt moves on, then kill at a random moment.
+        while process.poll() is None and time.monotonic() < deadline:
+            if checkpoint.exists() and checkpoint.stat().st_mtime_ns != before:
+                break
+            time.sleep(0.01)
+        time.sleep(chooser.uniform(0.0, 0.4))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             process.wait()

@@ -32,7 +32,7 @@ class IDXError(ValueError):
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read an IDX file (plain or gzip-compressed) into an array of its declared shape.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> from glassnet.data.datasets.idx import read_idx
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny-idx1-ubyte"

@@ -14,7 +14,7 @@ def make_spiral(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class: X (N, 2) float32, y (N,) int64.
 
-    Example:
+    Examples:
         >>> from glassnet.data.datasets import make_spiral
         >>> X, y = make_spiral(300, 3, rng=0)
         >>> X.shape, np.bincount(y).tolist()
