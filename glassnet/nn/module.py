@@ -232,13 +232,16 @@ class Module:
 
     # ----------------------------------------------------------------- inputs and dtypes
     def _parameter_dtype(self) -> np.dtype | None:
-        for p in self.parameters():
-            return p.dtype
-        for module in self.modules():  # a lazy layer knows its dtype before it has weights
-            dtype = getattr(module, "_lazy_dtype", None)
-            if dtype is not None:
-                return dtype
-        return None
+        """The dtype of the first parameter, depth first (a plain loop: this runs every call)."""
+        lazy = None
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            for p in module._parameters.values():
+                return p.dtype
+            lazy = lazy or module.__dict__.get("_lazy_dtype")  # lazy layers know it before weights
+            stack.extend(reversed(module._modules.values()))
+        return lazy
 
     def _prepare_input(self, x: Any) -> Any:
         """Make the input a Tensor the graph can start from, in the parameters' dtype."""
