@@ -15,7 +15,7 @@ import numpy as np
 from glassnet.nn import activations as act
 from glassnet.nn import layers
 from glassnet.nn.containers import Sequential
-from glassnet.nn.module import Module
+from glassnet.nn.module import Module, temporary_mode
 
 
 class ExportError(ValueError):
@@ -119,14 +119,8 @@ def _output_shape(model: Module, sample: list[int], dtype: np.dtype) -> list[int
     """The output shape of one sample, from a forward pass in eval mode (modes restored)."""
     from glassnet.autograd.engine import no_grad
 
-    modes = [(m, m.training) for m in model.modules()]
-    model.eval()
-    try:
-        with no_grad():
-            return list(model(np.zeros((1, *sample), dtype=dtype)).shape[1:])
-    finally:
-        for module, training in modes:
-            module.training = training
+    with temporary_mode(model, training=False), no_grad():
+        return list(model(np.zeros((1, *sample), dtype=dtype)).shape[1:])
 
 
 def _linear(layer: layers.Linear, name: str, x: str, emit: Emit, constant: Emit) -> str:

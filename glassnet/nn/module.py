@@ -14,6 +14,7 @@ Two ways to drive a Module, one engine under both:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -431,3 +432,26 @@ class Module:
         if not lines:
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+@contextlib.contextmanager
+def temporary_mode(model: Module, training: bool) -> Iterator[Module]:
+    """Put ``model`` in train (True) or eval (False) mode for a block, then give every
+    sub-module back the mode it had (they may have differed).
+
+    Examples:
+        >>> from glassnet import nn
+        >>> model = nn.Sequential(nn.Dropout(0.5))
+        >>> with temporary_mode(model, training=False):
+        ...     model[0].training
+        False
+        >>> model[0].training
+        True
+    """
+    saved = [(module, module.training) for module in model.modules()]
+    model.train(training)
+    try:
+        yield model
+    finally:
+        for module, was_training in saved:
+            module.training = was_training

@@ -19,7 +19,7 @@ from glassnet import metrics as metric_functions
 from glassnet import nn, optim
 from glassnet.autograd.engine import no_grad
 from glassnet.data.dataloader import DataLoader
-from glassnet.nn.module import Module
+from glassnet.nn.module import Module, temporary_mode
 from glassnet.rng import RngLike, get_rng
 from glassnet.train.callbacks import Callback
 from glassnet.train.checkpoint import checkpoint_path, restore_checkpoint, save_checkpoint
@@ -209,7 +209,7 @@ class Trainer:
             raise RuntimeError("Trainer.evaluate needs a loss")
         X, y = np.asarray(X), self._targets(y)
         total, outputs = 0.0, []
-        with _mode(self.model, training=False):
+        with temporary_mode(self.model, training=False):
             for xb, yb in DataLoader(X, y, batch_size or 1000):
                 value, output = self.eval_step(xb, yb)
                 total += value * len(xb)
@@ -222,7 +222,7 @@ class Trainer:
     def predict(self, X: Any, batch_size: int = 1000) -> np.ndarray:
         """The model's outputs for X, computed in batches, as one array."""
         X = np.asarray(X)
-        with _mode(self.model, training=False), no_grad():
+        with temporary_mode(self.model, training=False), no_grad():
             return np.concatenate(
                 [self.model(xb).numpy() for xb in DataLoader(X, batch_size=batch_size)]
             )
@@ -244,23 +244,8 @@ class Trainer:
             return
         if self._optimizer_spec is None:
             raise RuntimeError("Trainer.fit needs an optimizer")
-        with _mode(self.model, training=False), no_grad():
+        with temporary_mode(self.model, training=False), no_grad():
             self.model(sample)  # lazy layers create their weights before the optimizer sees them
         self.optimizer = optim.get(
             self._optimizer_spec, self.model.parameters(), **self._optimizer_options
         )
-
-
-class _mode:
-    """Switch a model to train or eval mode for a block, then restore each module's mode."""
-
-    def __init__(self, model: Module, training: bool) -> None:
-        self.model, self.training = model, training
-
-    def __enter__(self) -> None:
-        self.saved = [(m, m.training) for m in self.model.modules()]
-        self.model.train(self.training)
-
-    def __exit__(self, *exc: object) -> None:
-        for module, training in self.saved:
-            module.training = training
