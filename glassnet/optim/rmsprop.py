@@ -48,19 +48,27 @@ class RMSprop(Optimizer):
             if group["momentum"]:
                 state["momentum_buffer"] = np.zeros_like(param)
         square_avg = state["square_avg"]
+        work = self.work(param)
         square_avg *= alpha
-        square_avg += (1.0 - alpha) * grad * grad
+        np.multiply(grad, grad, out=work)
+        work *= 1.0 - alpha
+        square_avg += work
         if group["centered"]:
             grad_avg = state["grad_avg"]
             grad_avg *= alpha
-            grad_avg += (1.0 - alpha) * grad
-            denominator = np.sqrt(square_avg - grad_avg * grad_avg) + group["eps"]
+            grad_avg += np.multiply(grad, 1.0 - alpha, out=work)
+            denominator = np.multiply(grad_avg, grad_avg, out=work)
+            np.subtract(square_avg, denominator, out=denominator)
+            np.sqrt(denominator, out=denominator)
         else:
-            denominator = np.sqrt(square_avg) + group["eps"]
+            denominator = np.sqrt(square_avg, out=work)
+        denominator += group["eps"]
+        change = np.divide(grad, denominator, out=work)
         if group["momentum"]:
             buffer = state["momentum_buffer"]
             buffer *= group["momentum"]
-            buffer += grad / denominator
-            param -= group["lr"] * buffer
+            buffer += change
+            change = np.multiply(buffer, group["lr"], out=work)
         else:
-            param -= group["lr"] * grad / denominator
+            change *= group["lr"]
+        param -= change

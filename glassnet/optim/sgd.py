@@ -50,12 +50,18 @@ class SGD(Optimizer):
         momentum = group["momentum"]
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
+        work = self.work(param)
+        direction = grad
         if momentum:
             buffer = state.get("momentum_buffer")
             if buffer is None:
                 buffer = state["momentum_buffer"] = grad.copy()
             else:
                 buffer *= momentum
-                buffer += (1.0 - group["dampening"]) * grad
-            grad = grad + momentum * buffer if group["nesterov"] else buffer
-        param -= group["lr"] * grad
+                buffer += np.multiply(grad, 1.0 - group["dampening"], out=work)
+            if group["nesterov"]:
+                direction = np.multiply(buffer, momentum, out=work)
+                direction += grad
+            else:
+                direction = buffer
+        param -= np.multiply(direction, group["lr"], out=work)

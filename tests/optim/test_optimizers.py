@@ -114,6 +114,43 @@ def test_trajectory_matches_the_update_equations(name, make, by_hand):
     np.testing.assert_allclose(glassnet_trajectory(make), by_hand(), rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("name, make, by_hand", CASES, ids=[c[0] for c in CASES])
+def test_parameters_of_mixed_shapes_and_dtypes_share_one_optimizer(name, make, by_hand):
+    # The update rules share scratch arrays between parameters: each must still follow the
+    # trajectory it follows alone, whatever the order, sizes and dtypes of the others.
+    rng = np.random.default_rng(0)
+    alone = glassnet_trajectory(make)
+    small = nn.Parameter(W0.copy())
+    big = nn.Parameter(rng.standard_normal((7, 5)))
+    single = nn.Parameter(rng.standard_normal(4).astype(np.float32))
+    opt = make([big, small, single])
+    path = []
+    for _ in range(STEPS):
+        opt.zero_grad()
+        ((0.5 * C * small * small).sum() + (big**2).sum() + (single**2).sum()).backward()
+        opt.step()
+        path.append(small.numpy().copy())
+    np.testing.assert_allclose(np.array(path), alone, rtol=1e-12, atol=1e-14)
+    assert single.dtype == np.float32 and big.dtype == np.float64
+
+
+@pytest.mark.parametrize("name, make, by_hand", CASES, ids=[c[0] for c in CASES])
+def test_a_step_allocates_no_parameter_sized_temporaries(name, make, by_hand):
+    import tracemalloc
+
+    w = nn.Parameter(np.ones(100_000))  # 800 kB
+    opt = make([w])
+    for _ in range(2):  # the first step creates the state and the scratch array
+        w.grad = np.full(w.shape, 0.5)
+        tracemalloc.start()
+        opt.step()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    # An L2 penalty's "g + wd * p" is the one allowed copy (and its temporary).
+    coupled_decay = opt.defaults["weight_decay"] and not getattr(opt, "decoupled_weight_decay", 0)
+    assert peak < (2.1 if coupled_decay else 0.1) * w.data.nbytes
+
+
 def test_defaults_are_pytorchs():
     w = [nn.Parameter([1.0])]
     assert optim.Adam(w).defaults == dict(
