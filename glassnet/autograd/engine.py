@@ -163,61 +163,65 @@ def run_backward(
     claimed = {id(g) for g in root_grads}
 
     for node in order:
-        g = grads.pop(id(node), None)
+        key = id(node)
+        g = grads.pop(key, None)
         if g is None:
             continue
-        if id(node) in targets:
+        if key in targets:
             for i, t in enumerate(inputs):
                 if t is node:
                     results[i] = _claim(g, claimed)
         ctx = node._ctx
-        if ctx is None or id(node) in stops:
+        if ctx is None or key in stops:
             if accumulate and ctx is None and node.requires_grad:
                 _accumulate(node, g, claimed)
             continue
         if accumulate and node._retain_grad:
             _accumulate(node, g, claimed)
-        if ctx.released:
+        if ctx._released:
             raise GraphFreedError(
                 f"backward through {ctx.function.__name__} a second time: its saved arrays were "
                 "released by the first backward(). Pass retain_graph=True to the first call to "
                 "walk the graph again."
             )
-        parents = ctx.parents
+        # Which inputs want a gradient: those that require one, and (for explicit targets)
+        # those on a path to a target. A backward may skip the rest (Linear skips dx).
         if leads is None:
-            needs = tuple(p.requires_grad for p in parents)
+            needs = tuple([p.requires_grad for p in ctx.parents])
         elif accumulate:
-            needs = tuple(p.requires_grad or id(p) in leads for p in parents)
+            needs = tuple([p.requires_grad or id(p) in leads for p in ctx.parents])
         else:
-            needs = tuple(id(p) in leads for p in parents)
-        if any(needs):
+            needs = tuple([id(p) in leads for p in ctx.parents])
+        if True in needs:
             ctx.needs_input_grad = needs
-            _propagate(ctx, g, needs, grads)
+            _propagate(ctx, g, grads)
         if not retain_graph:
             ctx.release()
     return results
 
 
-def _propagate(ctx, g: np.ndarray, needs: tuple[bool, ...], grads: dict[int, np.ndarray]) -> None:
+def _propagate(ctx, g: np.ndarray, grads: dict[int, np.ndarray]) -> None:
     """Call one Function's backward and hand each input its gradient (summed if already there)."""
-    name = ctx.function.__name__
     input_grads = ctx.function.backward(ctx, g)
-    if not isinstance(input_grads, (tuple, list)):
-        input_grads = (input_grads,)
-    if len(input_grads) != len(ctx.parents):
+    parents = ctx.parents
+    if type(input_grads) is not tuple:
+        input_grads = tuple(input_grads) if isinstance(input_grads, list) else (input_grads,)
+    if len(input_grads) != len(parents):
         raise TypeError(
-            f"{name}.backward returned {len(input_grads)} gradient(s) "
-            f"for {len(ctx.parents)} input(s)"
+            f"{ctx.function.__name__}.backward returned {len(input_grads)} gradient(s) "
+            f"for {len(parents)} input(s)"
         )
-    for position, (parent, need, pg) in enumerate(zip(ctx.parents, needs, input_grads)):
-        if not need or pg is None:
+    for position, parent in enumerate(parents):
+        pg = input_grads[position]
+        if pg is None or not ctx.needs_input_grad[position]:
             continue
+        data = parent.data
         if type(pg) is not np.ndarray:
             pg = np.asarray(pg)
-        if pg.shape != parent.data.shape:
-            pg = unbroadcast(pg, parent.data.shape, name, position)
-        if pg.dtype != parent.data.dtype:
-            pg = pg.astype(parent.data.dtype)
+        if pg.shape != data.shape:
+            pg = unbroadcast(pg, data.shape, ctx.function.__name__, position)
+        if pg.dtype != data.dtype:
+            pg = pg.astype(data.dtype)
         key = id(parent)
         previous = grads.get(key)
         grads[key] = pg if previous is None else previous + pg
@@ -230,7 +234,7 @@ def _claim(g: np.ndarray, claimed: set[int]) -> np.ndarray:
     copy on the hot path); a view, a read-only array, or one already given to another tensor
     (``a + b`` gives both the same gradient object) is copied.
     """
-    if g.base is None and g.flags.writeable and id(g) not in claimed:
+    if g.base is None and id(g) not in claimed and g.flags.writeable:
         claimed.add(id(g))
         return g
     return g.copy()
@@ -252,7 +256,7 @@ def root_gradient(root: Tensor, grad: Any) -> np.ndarray:
                 f"backward() of a non-scalar Tensor of shape {root.shape} needs a gradient of "
                 "that shape: call backward(grad) or reduce it first, e.g. loss.sum().backward()"
             )
-        return np.ones_like(root.data)
+        return np.ones(root.data.shape, root.data.dtype)
     grad = np.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
     if grad.shape != root.data.shape:
         raise ShapeError(

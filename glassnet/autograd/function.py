@@ -112,21 +112,24 @@ class Function:
         data = cls.forward(ctx, *[t.data for t in tensors], **kwargs)
         if type(data) is not np.ndarray:
             data = np.asarray(data)
-        if not engine.is_grad_enabled() or data.dtype.kind != "f":
+        if not engine._GradMode.enabled or data.dtype.kind != "f":
             return Tensor._from_op(data, None, False)
         tracked = False
-        requires_grad = False
         for t in tensors:
             if t.requires_grad:
-                requires_grad = tracked = True
-                break
+                return Tensor._from_op(data, ctx, True)
             if t._ctx is not None or t._watched:
-                tracked = True
-        return Tensor._from_op(data, ctx if tracked else None, requires_grad)
+                tracked = True  # in a graph that reaches a watched input: record, no grad
+        return Tensor._from_op(data, ctx if tracked else None, False)
 
 
 def _as_tensors(inputs: tuple[Any, ...], op: str) -> tuple[Tensor, ...]:
     """Inputs as Tensors; Python and NumPy scalars take the dtype of the first float Tensor."""
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            break
+    else:
+        return inputs  # the common case: nothing to convert
     like = None
     for x in inputs:
         if isinstance(x, Tensor) and (like is None or x.data.dtype.kind == "f"):

@@ -11,17 +11,20 @@ from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import as_float
 from glassnet.tensor import Tensor
 
+# Reductions below use the array methods (x.max(...)), which skip NumPy's Python-level
+# dispatch of np.max(x, ...): half the cost on the small arrays of a per-batch loss.
+
 
 def stable_log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 class Softmax(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
-        shifted = np.exp(as_float(x) - np.max(x, axis=axis, keepdims=True))
-        out = shifted / np.sum(shifted, axis=axis, keepdims=True)
+        shifted = np.exp(as_float(x) - x.max(axis=axis, keepdims=True))
+        out = shifted / shifted.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out
@@ -30,7 +33,7 @@ class Softmax(Function):
     def backward(ctx: Context, grad: np.ndarray):
         # Jacobian-vector product of softmax: s * (g - sum(g * s)), no N x N Jacobian built.
         (s,) = ctx.saved_tensors
-        return s * (grad - np.sum(grad * s, axis=ctx.axis, keepdims=True))
+        return s * (grad - (grad * s).sum(axis=ctx.axis, keepdims=True))
 
 
 class LogSoftmax(Function):
@@ -44,7 +47,7 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         (out,) = ctx.saved_tensors
-        return grad - np.exp(out) * np.sum(grad, axis=ctx.axis, keepdims=True)
+        return grad - np.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
 class Linear(Function):
@@ -93,29 +96,34 @@ class CrossEntropy(Function):
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> np.ndarray:
-        n, classes = logits.shape
-        log_probs = stable_log_softmax(as_float(logits), axis=1)
-        if target.ndim == 1:  # class indices
-            picked = log_probs[np.arange(n), target]
-            losses = -(1.0 - label_smoothing) * picked
+        n = len(logits)
+        logits = as_float(logits)
+        # log softmax(z)_c = shifted_c - log_norm, with the max subtracted so exp cannot overflow.
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        log_norm = np.log(total)
+        if target.ndim == 1:  # class indices: only the true class's log-probability is needed
+            losses = log_norm[:, 0] - shifted[np.arange(n), target]
         else:  # probabilities (one-hot or soft)
-            losses = -(1.0 - label_smoothing) * np.sum(target * log_probs, axis=1)
-        if label_smoothing:
-            losses = losses - label_smoothing / classes * np.sum(log_probs, axis=1)
-        ctx.save_for_backward(log_probs, target)
+            losses = (target * (log_norm - shifted)).sum(axis=1)
+        if label_smoothing:  # mix in the uniform target: -mean_c log softmax(z)_c
+            uniform = log_norm[:, 0] - shifted.mean(axis=1)
+            losses = (1.0 - label_smoothing) * losses + label_smoothing * uniform
+        ctx.save_for_backward(exp, total, target)  # softmax = exp / total, formed in backward
         ctx.reduction, ctx.label_smoothing = reduction, label_smoothing
         if reduction == "mean":
-            return np.mean(losses)
+            return losses.sum() / n if n else np.full((), np.nan, losses.dtype)  # sum/n: cheaper
         if reduction == "sum":
-            return np.sum(losses)
+            return losses.sum()
         return losses
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
-        log_probs, target = ctx.saved_tensors
-        n, classes = log_probs.shape
+        exp, total, target = ctx.saved_tensors
+        n, classes = exp.shape
         smoothing = ctx.label_smoothing
-        grad_logits = np.exp(log_probs)
+        grad_logits = exp / total  # softmax, a fresh array to work in
         if target.ndim == 1:
             grad_logits[np.arange(n), target] -= 1.0 - smoothing
         else:
