@@ -11,7 +11,7 @@ once, so no op's backward has to think about broadcasting.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -88,44 +88,48 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...], op: str = "", position
     return grad.sum(axis=axes).reshape(shape)
 
 
-def _topological_order(roots: Sequence[Tensor], stops: dict[int, Any], targets: dict[int, Any]):
+def _topological_order(
+    roots: Sequence[Tensor], stops: Container[Tensor], targets: Container[Tensor]
+):
     """Nodes reachable from ``roots`` (not past ``stops``), each after every node that uses it."""
     order: list[Tensor] = []
-    visited: set[int] = set()
+    visited: set[Tensor] = set()
     stack: list[tuple[Tensor, bool]] = [(root, False) for root in roots]
     while stack:
         node, parents_done = stack.pop()
         if parents_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         ctx = node._ctx
-        if ctx is None or id(node) in stops:
+        if ctx is None or node in stops:
             continue
         for parent in ctx.parents:
-            if id(parent) not in visited and (
+            if parent not in visited and (
                 parent.requires_grad
                 or parent._ctx is not None
                 or parent._watched
-                or id(parent) in targets
+                or parent in targets
             ):
                 stack.append((parent, False))
     order.reverse()  # post-order puts inputs first; backward wants outputs first
     return order
 
 
-def _leading_to(order: list[Tensor], targets: dict[int, Any], stops: dict[int, Any]) -> set[int]:
-    """Ids of the nodes from which some target can be reached: only they need a gradient."""
-    leads: set[int] = set()
+def _leading_to(
+    order: list[Tensor], targets: Container[Tensor], stops: Container[Tensor]
+) -> set[Tensor]:
+    """The nodes from which some target can be reached: only they need a gradient."""
+    leads: set[Tensor] = set()
     for node in reversed(order):  # inputs before the nodes that use them
-        if id(node) in targets:
-            leads.add(id(node))
-        elif node._ctx is not None and id(node) not in stops:
-            if any(id(p) in leads for p in node._ctx.parents):
-                leads.add(id(node))
+        if node in targets:
+            leads.add(node)
+        elif node._ctx is not None and node not in stops:
+            if any(p in leads for p in node._ctx.parents):
+                leads.add(node)
     return leads
 
 
@@ -149,30 +153,31 @@ def run_backward(
         stop_at_inputs: treat ``inputs`` as the edge of the graph (``Module.backward``).
         retain_graph: keep saved arrays so the graph can be walked again.
     """
-    targets: dict[int, int] = {id(t): i for i, t in enumerate(inputs)}
-    stops = targets if stop_at_inputs else {}
+    # Tensors are dict keys by identity (their __eq__ is elementwise, but equal hashes only
+    # ever meet for the very same object), which is cheaper than keying by id().
+    targets = set(inputs)
+    stops = targets if stop_at_inputs else set()
     order = _topological_order(roots, stops, targets)
     leads = _leading_to(order, targets, stops) if targets else None
 
-    grads: dict[int, Any] = {}
+    grads: dict[Tensor, Any] = {}
     for root, g in zip(roots, root_grads):
-        grads[id(root)] = g if id(root) not in grads else grads[id(root)] + g
+        grads[root] = g if root not in grads else grads[root] + g
     results: list[np.ndarray | None] = [None] * len(inputs)
     # Arrays already handed to a leaf or a caller (or given by the caller): a second taker
     # gets a copy, so no two .grad arrays are ever the same object.
     claimed = {id(g) for g in root_grads}
 
     for node in order:
-        key = id(node)
-        g = grads.pop(key, None)
+        g = grads.pop(node, None)
         if g is None:
             continue
-        if key in targets:
+        if node in targets:
             for i, t in enumerate(inputs):
                 if t is node:
                     results[i] = _claim(g, claimed)
         ctx = node._ctx
-        if ctx is None or key in stops:
+        if ctx is None or node in stops:
             if accumulate and ctx is None and node.requires_grad:
                 _accumulate(node, g, claimed)
             continue
@@ -189,9 +194,9 @@ def run_backward(
         if leads is None:
             needs = tuple([p.requires_grad for p in ctx.parents])
         elif accumulate:
-            needs = tuple([p.requires_grad or id(p) in leads for p in ctx.parents])
+            needs = tuple([p.requires_grad or p in leads for p in ctx.parents])
         else:
-            needs = tuple([id(p) in leads for p in ctx.parents])
+            needs = tuple([p in leads for p in ctx.parents])
         if True in needs:
             ctx.needs_input_grad = needs
             _propagate(ctx, g, grads)
@@ -200,7 +205,7 @@ def run_backward(
     return results
 
 
-def _propagate(ctx, g: np.ndarray, grads: dict[int, np.ndarray]) -> None:
+def _propagate(ctx, g: np.ndarray, grads: dict[Tensor, np.ndarray]) -> None:
     """Call one Function's backward and hand each input its gradient (summed if already there)."""
     input_grads = ctx.function.backward(ctx, g)
     parents = ctx.parents
@@ -222,9 +227,8 @@ def _propagate(ctx, g: np.ndarray, grads: dict[int, np.ndarray]) -> None:
             pg = unbroadcast(pg, data.shape, ctx.function.__name__, position)
         if pg.dtype != data.dtype:
             pg = pg.astype(data.dtype)
-        key = id(parent)
-        previous = grads.get(key)
-        grads[key] = pg if previous is None else previous + pg
+        previous = grads.get(parent)
+        grads[parent] = pg if previous is None else previous + pg
 
 
 def _claim(g: np.ndarray, claimed: set[int]) -> np.ndarray:
