@@ -69,15 +69,14 @@ class Linear(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         x, weight = ctx.saved_tensors
-        need_x, need_w = ctx.needs_input_grad[:2]
-        grad_x = grad @ weight.T if need_x else None
-        grad_w = None
-        if need_w:
-            grad_w = x.reshape(-1, x.shape[-1]).T @ grad.reshape(-1, grad.shape[-1])
-        grad_b = None
-        if len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]:
-            grad_b = grad.reshape(-1, grad.shape[-1]).sum(axis=0)
-        return (grad_x, grad_w) if len(ctx.needs_input_grad) == 2 else (grad_x, grad_w, grad_b)
+        needs = ctx.needs_input_grad
+        grad_x = grad @ weight.T if needs[0] else None
+        if x.ndim != 2:  # fold any leading axes (or none, for one sample) into one batch axis
+            x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
+        grad_w = x.T @ grad if needs[1] else None
+        if len(needs) == 2:
+            return grad_x, grad_w
+        return grad_x, grad_w, (grad.sum(axis=0) if needs[2] else None)
 
 
 class CrossEntropy(Function):

@@ -75,9 +75,11 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
             second = state["max_exp_avg_sq"]
+        # p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), with bc = 1 - beta^t, rearranged to
+        # p -= (lr * sqrt(bc2) / bc1) * m / (sqrt(v) + eps * sqrt(bc2)): one pass fewer.
+        root_bc2 = math.sqrt(1.0 - beta2**step)
         denominator = np.sqrt(second, out=work)
-        denominator /= math.sqrt(1.0 - beta2**step)
-        denominator += eps
+        denominator += eps * root_bc2
         change = np.divide(exp_avg, denominator, out=work)
-        change *= lr / (1.0 - beta1**step)
+        change *= lr * root_bc2 / (1.0 - beta1**step)
         param -= change

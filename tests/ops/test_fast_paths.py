@@ -22,7 +22,7 @@ def agree(fused, unfused, *arrays):
         np.testing.assert_allclose(a.grad, b.grad, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4)])
+@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4), (4,), (1, 4)])
 def test_linear_equals_matmul_plus_bias(shape):
     agree(gn.linear, lambda x, w, b: x @ w + b, rng.standard_normal(shape), rng.standard_normal((4, 3)),
           rng.standard_normal(3))  # fmt: skip
