@@ -1,7 +1,7 @@
 """Benchmarks: glassnet against hand-written NumPy and PyTorch (CPU), side by side, in one run.
 
 Run from the project root:
-    python bench/run.py                # 5 rounds, 2 threads each
+    python bench/run.py                # 7 rounds, 2 threads each
     python bench/run.py --rounds 3 --threads 1
 
 Each contender runs in its own subprocess, in alternating order round after round, so one's
@@ -18,6 +18,7 @@ import importlib.util
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -36,16 +37,16 @@ ROWS = [
 ]
 
 
-def run_worker(contender: str, threads: int) -> dict:
+def run_script(args: list[str], threads: int) -> dict:
+    """Run a bench script in a fresh Python with pinned thread counts; its last line is JSON."""
     env = dict(os.environ)
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = str(threads)
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # they slow a current NumPy down
         env.pop(name, None)
-    done = subprocess.run([sys.executable, str(HERE / "worker.py"), contender], env=env,
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"{contender} failed:\n{done.stderr}")
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -67,7 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
@@ -83,7 +84,9 @@ def main() -> None:
             + contenders[: round_number % len(contenders)]
         )
         for contender in order:
-            results[contender].append(run_worker(contender, args.threads))
+            results[contender].append(
+                run_script([str(HERE / "worker.py"), contender], args.threads)
+            )
         print(f"round {round_number + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
     best = {c: {k: min(r[k] for r in runs if k in r) for k in runs[0] if k not in ("data",)}
@@ -107,6 +110,27 @@ def main() -> None:
         cells = ["-" if v is None else f"{v:.3g}" for v in values]
         cells += ["-" if r is None else f"{r:.2f}x" for r in ratios]
         print(f"| {label} | " + " | ".join(cells) + " |")
+
+    # The minimum of each contender's rounds can come from different minutes of a machine whose
+    # speed drifts; the ratio within each round (runs seconds apart) is steadier: its median.
+    print(f"\nMedian over the {args.rounds} rounds of the ratio within each round:")
+    print("| epoch | " + " | ".join(f"glassnet / {names[c]}" for c in contenders[1:]) + " |")
+    print("|---" * len(contenders) + "|")
+    for key, label in ROWS[:3]:
+        ratios = [
+            statistics.median(g[key] / o[key] for g, o in zip(results["glassnet"], results[c]))
+            for c in contenders[1:]
+        ]
+        print(f"| {label} | " + " | ".join(f"{r:.2f}x" for r in ratios) + " |")
+
+    print("\nInterleaved in one process (bench/interleaved.py), a full epoch of batches, each "
+          "trained by glassnet and by NumPy by hand in turn:")  # fmt: skip
+    paired = run_script([str(HERE / "interleaved.py")], args.threads)
+    print("| batch size | glassnet step (ms) | NumPy by hand step (ms) | median of paired ratios |")
+    print("|---|---|---|---|")
+    for key, row in paired.items():
+        times = f"{row['glassnet_ms']:.3g} | {row['numpy_ms']:.3g}"
+        print(f"| {key[1:]} | {times} | {row['ratio']:.3f}x |")
 
 
 if __name__ == "__main__":
