@@ -56,6 +56,11 @@ def as_tensor(value: Any, like: np.dtype | None = None, op: str = "Tensor") -> T
     raise TypeError(f"{op}: cannot use an operand of type {type(value).__name__} as a Tensor")
 
 
+def shape_of(value: Any) -> tuple[int, ...]:
+    """The shape of a Tensor, array or nested list (``np.shape`` costs more on the hot path)."""
+    return value.shape if isinstance(value, (Tensor, np.ndarray)) else np.shape(value)
+
+
 class Tensor:
     """A NumPy array with an autograd history.
 

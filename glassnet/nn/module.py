@@ -49,7 +49,8 @@ def _records_last_call(forward: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(forward)
     def recorded_forward(self: Module, x: Any, *args: Any, **kwargs: Any) -> Any:
-        x = self._prepare_input(x)
+        if type(x) is not Tensor or x._ctx is None:  # an op's output passes as it is
+            x = self._prepare_input(x)
         out = forward(self, x, *args, **kwargs)
         state = self.__dict__  # plain attributes: skip the registering __setattr__ on this hot path
         state["_last_input"] = x

@@ -9,7 +9,7 @@ import numpy as np
 from glassnet.autograd.function import Context, Function
 from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import as_float
-from glassnet.tensor import Tensor
+from glassnet.tensor import Tensor, shape_of
 
 # Reductions below use the array methods (x.max(...)), which skip NumPy's Python-level
 # dispatch of np.max(x, ...): half the cost on the small arrays of a per-batch loss.
@@ -164,8 +164,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         >>> gn.linear(gn.ones(4, 3), gn.ones(3, 2), gn.zeros(2)).shape
         (4, 2)
     """
-    w_shape = np.shape(getattr(weight, "data", weight))
-    x_shape = np.shape(getattr(x, "data", x))
+    w_shape, x_shape = shape_of(weight), shape_of(x)
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[0]:
         raise ShapeError(
             f"linear: input of shape {x_shape} does not fit a weight of shape {w_shape}: "
@@ -187,14 +186,14 @@ def cross_entropy(
         1.3863
     """
     z = logits if isinstance(logits, Tensor) else Tensor(logits)
-    t = np.asarray(getattr(target, "data", target))
-    if z.ndim != 2:
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if z.data.ndim != 2:
         raise ShapeError(f"cross_entropy: logits must have shape (N, C), got {z.shape}")
-    n, classes = z.shape
+    n, classes = z.data.shape
     if t.ndim == 1 and t.dtype.kind in "iu":
-        if t.shape[0] != n:
+        if len(t) != n:
             raise ShapeError(f"cross_entropy: logits {z.shape} but {t.shape[0]} class targets")
-        if t.size and (t.min() < 0 or t.max() >= classes):
+        if n and (t.min() < 0 or t.max() >= classes):  # a negative index would wrap silently
             raise ValueError(
                 f"cross_entropy: class targets must lie in [0, {classes}), "
                 f"got values from {t.min()} to {t.max()}"
