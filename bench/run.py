@@ -121,7 +121,7 @@ def main() -> None:
             statistics.median(g[key] / o[key] for g, o in zip(results["glassnet"], results[c]))
             for c in contenders[1:]
         ]
-        print(f"| {label} | " + " | ".join(f"{r:.2f}x" for r in ratios) + " |")
+        print(f"| {label.removesuffix(' (s)')} | " + " | ".join(f"{r:.2f}x" for r in ratios) + " |")
 
     print("\nInterleaved in one process (bench/interleaved.py), a full epoch of batches, each "
           "trained by glassnet and by NumPy by hand in turn:")  # fmt: skip
