@@ -6,8 +6,8 @@ that has a gradient and is not frozen, in place, so models and optimizers share 
 
 Update rules write their temporaries into one preallocated work array (:meth:`Optimizer.work`)
 instead of allocating a fresh parameter-sized array for every intermediate: an update is a few
-passes over memory, and fresh large arrays cost page faults on every step (measured: Adam over a
-784-256-128-10 MLP runs about twice as fast this way).
+passes over memory, and fresh large arrays cost more than their arithmetic (measured on the
+784-256-128-10 MNIST MLP: Adam's update 2.5x faster alone, 16% faster inside a training step).
 """
 
 from __future__ import annotations
@@ -74,6 +74,22 @@ class Optimizer:
 
         One flat buffer per dtype, as large as the largest parameter, is shared by all updates,
         so its contents are garbage at the start of every ``update``.
+
+        Examples:
+            >>> import numpy as np, glassnet as gn
+            >>> from glassnet import optim
+            >>> class SignSGD(optim.Optimizer):  # p -= lr * sign(g), without a temporary array
+            ...     def __init__(self, params, lr=0.1):
+            ...         super().__init__(params, dict(lr=lr))
+            ...     def update(self, param, grad, state, group):
+            ...         change = np.sign(grad, out=self.work(param))
+            ...         change *= group["lr"]
+            ...         param -= change
+            >>> w = gn.tensor([1.0, -2.0], requires_grad=True)
+            >>> opt = SignSGD([w])
+            >>> (w * w).sum().backward(); opt.step()
+            >>> w.numpy()
+            array([ 0.9, -1.9], dtype=float32)
         """
         buffer = self._work.get(like.dtype)
         if buffer is None or buffer.size < like.size:
