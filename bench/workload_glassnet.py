@@ -40,6 +40,7 @@ def op_chain(steps):
         for _ in range(steps):
             y = (y * 1.001 + 0.001).tanh()
         y.backward(np.ones((8, 8), dtype=np.float32))
-        x.grad = None
+        grad, x.grad = x.grad, None
+        return grad
 
     return run

@@ -48,6 +48,7 @@ def op_chain(steps):
         for _ in range(steps):
             y = torch.tanh(y * 1.001 + 0.001)
         y.backward(torch.ones(8, 8))
-        x.grad = None
+        grad, x.grad = x.grad, None
+        return grad
 
     return run
