@@ -47,6 +47,12 @@ class MLP:
         return activations
 
     def train_batch(self, x, y):
+        activations, loss, delta = self.forward_loss(x, y)
+        self.opt.step(self.backward(activations, delta))
+        return loss
+
+    def forward_loss(self, x, y):
+        """The activations, the mean cross-entropy, and its gradient for the logits."""
         activations = self.forward(x)
         logits = activations[-1]
         shifted = logits - logits.max(axis=1, keepdims=True)
@@ -57,13 +63,16 @@ class MLP:
         delta = exp / total
         delta[np.arange(n), y] -= 1
         delta /= n
+        return activations, loss, delta
+
+    def backward(self, activations, delta):
+        """The gradient of every parameter, from the logits' gradient ``delta``."""
         grads = []
         for i in reversed(range(len(self.params) // 2)):
             grads[:0] = [activations[i].T @ delta, delta.sum(axis=0)]
             if i > 0:  # no gradient for the input itself
                 delta = (delta @ self.params[2 * i].T) * (activations[i] > 0)
-        self.opt.step(grads)
-        return loss
+        return grads
 
     def predict(self, x):
         return np.concatenate([self.forward(x[i : i + 1000])[-1] for i in range(0, len(x), 1000)])
