@@ -183,7 +183,7 @@ def run_backward(
             continue
         if accumulate and node._retain_grad:
             _accumulate(node, g, claimed)
-        if ctx._released:
+        if ctx.released:
             raise GraphFreedError(
                 f"backward through {ctx.function.__name__} a second time: its saved arrays were "
                 "released by the first backward(). Pass retain_graph=True to the first call to "
@@ -209,16 +209,16 @@ def _propagate(ctx, g: np.ndarray, grads: dict[Tensor, np.ndarray]) -> None:
     """Call one Function's backward and hand each input its gradient (summed if already there)."""
     input_grads = ctx.function.backward(ctx, g)
     parents = ctx.parents
-    if type(input_grads) is not tuple:
-        input_grads = tuple(input_grads) if isinstance(input_grads, list) else (input_grads,)
+    if not isinstance(input_grads, (tuple, list)):
+        input_grads = (input_grads,)
     if len(input_grads) != len(parents):
         raise TypeError(
             f"{ctx.function.__name__}.backward returned {len(input_grads)} gradient(s) "
             f"for {len(parents)} input(s)"
         )
-    for position, parent in enumerate(parents):
-        pg = input_grads[position]
-        if pg is None or not ctx.needs_input_grad[position]:
+    needs = ctx.needs_input_grad
+    for position, (parent, need, pg) in enumerate(zip(parents, needs, input_grads)):
+        if not need or pg is None:
             continue
         data = parent.data
         if type(pg) is not np.ndarray:

@@ -112,7 +112,7 @@ class Function:
         data = cls.forward(ctx, *[t.data for t in tensors], **kwargs)
         if type(data) is not np.ndarray:
             data = np.asarray(data)
-        if not engine._GradMode.enabled or data.dtype.kind != "f":
+        if not engine.is_grad_enabled() or data.dtype.kind != "f":
             return Tensor._from_op(data, None, False)
         tracked = False
         for t in tensors:
