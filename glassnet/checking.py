@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd import engine
-from glassnet.tensor import Tensor
+from glassnet.tensor import Tensor, as_array
 
 
 class GradientCheckError(AssertionError):
@@ -29,8 +29,7 @@ def check_same(expected: Any, actual: Any, rtol: float = 1e-5, atol: float = 1e-
         >>> gn.check_same([1.0, 2.0], gn.tensor([1.0, 2.0]))
         True
     """
-    expected = np.asarray(getattr(expected, "data", expected))
-    actual = np.asarray(getattr(actual, "data", actual))
+    expected, actual = as_array(expected), as_array(actual)
     if expected.shape != actual.shape:
         raise AssertionError(f"shapes differ: expected {expected.shape}, got {actual.shape}")
     if expected.size == 0:

@@ -19,14 +19,12 @@ from typing import Any
 
 import numpy as np
 
-
-def _array(a: Any) -> np.ndarray:
-    return np.asarray(getattr(a, "data", a))
+from glassnet.tensor import as_array
 
 
 def _labels(y: Any, threshold: float = 0.5) -> np.ndarray:
     """Class labels from indices, one-hot rows, class scores or binary probabilities."""
-    y = _array(y)
+    y = as_array(y)
     if y.ndim == 2 and y.shape[1] > 1:
         return np.argmax(y, axis=1)
     y = y.reshape(len(y)) if y.ndim == 2 else y
@@ -45,7 +43,7 @@ def accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> float:
 
 def top_k_accuracy(y_true: Any, scores: Any, k: int = 5) -> float:
     """The share of samples whose true class is among the ``k`` highest scores."""
-    t, s = _labels(y_true), _array(scores)
+    t, s = _labels(y_true), as_array(scores)
     top = np.argpartition(-s, kth=min(k, s.shape[1]) - 1, axis=1)[:, :k]
     return float(np.mean(np.any(top == t[:, np.newaxis], axis=1)))
 
@@ -83,8 +81,8 @@ def f1(y_true: Any, y_pred: Any) -> float:
 
 
 def _regression_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    t = _array(y_true).astype(np.float64)
-    p = _array(y_pred).astype(np.float64)
+    t = as_array(y_true).astype(np.float64)
+    p = as_array(y_pred).astype(np.float64)
     if t.size != p.size:
         raise ValueError(f"{t.size} targets but {p.size} predictions")
     return t.reshape(-1), p.reshape(-1)

@@ -56,6 +56,18 @@ def as_tensor(value: Any, like: np.dtype | None = None, op: str = "Tensor") -> T
     raise TypeError(f"{op}: cannot use an operand of type {type(value).__name__} as a Tensor")
 
 
+def as_array(value: Any, dtype: DTypeLike = None) -> np.ndarray:
+    """The array behind a Tensor, or ``np.asarray(value, dtype)`` for anything else.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> from glassnet.tensor import as_array
+        >>> as_array(gn.tensor([1, 2]), dtype=np.float64)
+        array([1., 2.])
+    """
+    return np.asarray(value.data if isinstance(value, Tensor) else value, dtype=dtype)
+
+
 def shape_of(value: Any) -> tuple[int, ...]:
     """The shape of a Tensor, array or nested list (``np.shape`` costs more on the hot path)."""
     return value.shape if isinstance(value, (Tensor, np.ndarray)) else np.shape(value)

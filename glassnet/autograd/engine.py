@@ -261,7 +261,9 @@ def root_gradient(root: Tensor, grad: Any) -> np.ndarray:
                 "that shape: call backward(grad) or reduce it first, e.g. loss.sum().backward()"
             )
         return np.ones(root.data.shape, root.data.dtype)
-    grad = np.asarray(getattr(grad, "data", grad), dtype=root.data.dtype)
+    from glassnet.tensor import as_array  # here: tensor.py imports this module
+
+    grad = as_array(grad, dtype=root.data.dtype)
     if grad.shape != root.data.shape:
         raise ShapeError(
             f"backward(grad): grad has shape {grad.shape} but the Tensor has shape {root.shape}"

@@ -27,7 +27,7 @@ from glassnet.ops import (
     softplus,
     tanh,
 )
-from glassnet.tensor import Tensor
+from glassnet.tensor import Tensor, as_array
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_crossentropy",
@@ -124,7 +124,7 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
 def nll_loss(log_probabilities: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood: -log_probabilities[i, target_i], for (N, C) and (N,) ints."""
     lp = log_probabilities if isinstance(log_probabilities, Tensor) else Tensor(log_probabilities)
-    t = np.asarray(getattr(target, "data", target))
+    t = as_array(target)
     if lp.ndim != 2 or t.shape != (lp.shape[0],) or t.dtype.kind not in "iu":
         raise ShapeError(
             f"nll_loss: expects log-probabilities (N, C) and integer targets (N,); got "

@@ -23,7 +23,7 @@ import numpy as np
 
 from glassnet.autograd import engine
 from glassnet.errors import ShapeError
-from glassnet.tensor import Tensor
+from glassnet.tensor import Tensor, as_array
 
 
 class Parameter(Tensor):
@@ -219,7 +219,7 @@ class Module:
         if grad_output is None:
             grad = engine.root_gradient(out, None)
         else:
-            grad = np.asarray(getattr(grad_output, "data", grad_output), dtype=out.dtype)
+            grad = as_array(grad_output, dtype=out.dtype)
             if grad.shape != out.shape:
                 raise ShapeError(
                     f"{name}.backward: grad_output has shape {grad.shape}, but the last "

@@ -14,7 +14,7 @@ import numpy as np
 
 from glassnet.autograd.function import Context, Function
 from glassnet.ops.arithmetic import broadcast_error, promote
-from glassnet.tensor import Tensor
+from glassnet.tensor import Tensor, as_array
 
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -423,7 +423,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         >>> gn.where(x > 0, x, 0.0)
         Tensor([0., 2.], dtype=float32)
     """
-    condition = np.asarray(getattr(condition, "data", condition))
+    condition = as_array(condition)
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be bool, got dtype {condition.dtype}")
     return Where.apply(a, b, condition=condition)

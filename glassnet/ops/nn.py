@@ -9,7 +9,7 @@ import numpy as np
 from glassnet.autograd.function import Context, Function
 from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import as_float
-from glassnet.tensor import Tensor, shape_of
+from glassnet.tensor import Tensor, as_array, shape_of
 
 # Reductions below use the array methods (x.max(...)), which skip NumPy's Python-level
 # dispatch of np.max(x, ...): half the cost on the small arrays of a per-batch loss.
@@ -186,7 +186,7 @@ def cross_entropy(
         1.3863
     """
     z = logits if isinstance(logits, Tensor) else Tensor(logits)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = as_array(target)
     if z.data.ndim != 2:
         raise ShapeError(f"cross_entropy: logits must have shape (N, C), got {z.shape}")
     n, classes = z.data.shape

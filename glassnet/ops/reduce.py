@@ -13,7 +13,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from glassnet.autograd.function import Context, Function
 from glassnet.ops.elementwise import as_float, sqrt
-from glassnet.tensor import Tensor
+from glassnet.tensor import Tensor, as_array
 
 Axis = int | tuple[int, ...] | None
 
@@ -197,9 +197,9 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the largest value (an int64 Tensor, no gradient)."""
-    return Tensor(np.argmax(getattr(x, "data", x), axis=axis, keepdims=keepdims))
+    return Tensor(np.argmax(as_array(x), axis=axis, keepdims=keepdims))
 
 
 def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the smallest value (an int64 Tensor, no gradient)."""
-    return Tensor(np.argmin(getattr(x, "data", x), axis=axis, keepdims=keepdims))
+    return Tensor(np.argmin(as_array(x), axis=axis, keepdims=keepdims))

@@ -21,6 +21,7 @@ from glassnet.autograd.engine import no_grad
 from glassnet.data.dataloader import DataLoader
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.rng import RngLike, get_rng
+from glassnet.tensor import as_array
 from glassnet.train.callbacks import Callback
 from glassnet.train.checkpoint import checkpoint_path, restore_checkpoint, save_checkpoint
 from glassnet.train.history import History
@@ -234,7 +235,7 @@ class Trainer:
         return {name: float(function(y_true, output)) for name, function in self.metrics}
 
     def _targets(self, y: Any) -> np.ndarray:
-        y = np.asarray(getattr(y, "data", y))
+        y = as_array(y)
         if y.ndim == 1 and not isinstance(self.loss_fn, _CLASS_INDEX_LOSSES):
             return y.reshape(-1, 1)
         return y
