@@ -14,11 +14,11 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from glassnet.registry import Registry
 from glassnet.tensor import as_array
 
 
@@ -112,20 +112,22 @@ def r2(y_true: Any, y_pred: Any) -> float:
     return float(1.0 - np.sum((t - p) ** 2) / total) if total > 0 else 0.0
 
 
-METRICS: dict[str, Callable[..., float]] = {
-    "accuracy": accuracy, "acc": accuracy, "top_k_accuracy": top_k_accuracy,
-    "precision": precision, "recall": recall, "f1": f1,
-    "mse": mse, "mae": mae, "rmse": rmse, "r2": r2,
-}  # fmt: skip
+METRICS = Registry(
+    "metric",
+    {
+        "accuracy": accuracy,
+        "acc": accuracy,
+        "top_k_accuracy": top_k_accuracy,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "mse": mse,
+        "mae": mae,
+        "rmse": rmse,
+        "r2": r2,
+    },
+    instantiate=False,
+)
 
-
-def get(metric: str | Callable[..., float]) -> tuple[str, Callable[..., float]]:
-    """``(name, function)`` for a metric name or a callable (named by its ``__name__``)."""
-    if isinstance(metric, str):
-        if metric.lower() not in METRICS:
-            raise ValueError(f"unknown metric {metric!r}; choose one of {sorted(METRICS)}")
-        function = METRICS[metric.lower()]
-        return function.__name__, function
-    if callable(metric):
-        return getattr(metric, "__name__", type(metric).__name__), metric
-    raise TypeError(f"a metric must be a name or a callable, got {type(metric).__name__}")
+#: ``get(metric_or_name)``: the metric function for a name ("accuracy", "r2", ...) or a callable.
+get = METRICS.get

@@ -161,9 +161,10 @@ class Tensor:
         return self._ctx is None
 
     @property
-    def grad_fn(self) -> str | None:
-        """The name of the Function that made this Tensor (None for a leaf)."""
-        return None if self._ctx is None else self._ctx.function.__name__
+    def grad_fn(self) -> Context | None:
+        """The graph node of the op that made this Tensor (None for a leaf): it prints as
+        ``<MulOp>`` and holds the op's ``function`` and its input Tensors, ``parents``."""
+        return self._ctx
 
     def __len__(self) -> int:
         if self.data.ndim == 0:

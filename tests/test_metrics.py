@@ -44,7 +44,7 @@ def test_regression_metrics():
 
 
 def test_metrics_by_name():
-    assert metrics.get("accuracy") == ("accuracy", metrics.accuracy)
-    assert metrics.get("acc")[1] is metrics.accuracy
+    assert metrics.get("accuracy") is metrics.accuracy
+    assert metrics.get("ACC") is metrics.accuracy
     with pytest.raises(ValueError, match="unknown metric"):
         metrics.get("auc-ish")

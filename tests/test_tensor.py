@@ -45,7 +45,7 @@ def test_detach_item_tolist_numpy():
 def test_repr_shows_values_dtype_and_history():
     x = gn.tensor([1.0, 2.0], requires_grad=True)
     assert repr(x) == "Tensor([1., 2.], dtype=float32, requires_grad=True)"
-    assert repr(x * 2) == "Tensor([2., 4.], dtype=float32, grad_fn=Mul)"
+    assert repr(x * 2) == "Tensor([2., 4.], dtype=float32, grad_fn=<MulOp>)"
 
 
 def test_constructors():

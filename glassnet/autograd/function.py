@@ -66,6 +66,13 @@ class Context:
     def released(self) -> bool:
         return self._released
 
+    def name(self) -> str:
+        """The op's name: its Function's class name, e.g. ``"MulOp"``."""
+        return self.function.__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.function.__name__}>"
+
 
 class Function:
     """Base class of every differentiable operation.

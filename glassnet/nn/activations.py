@@ -6,6 +6,7 @@ from typing import Any
 
 from glassnet import ops
 from glassnet.nn.module import Module
+from glassnet.registry import Registry
 from glassnet.tensor import Tensor
 
 
@@ -24,7 +25,7 @@ class ReLU(Activation):
     Examples:
         >>> from glassnet import nn
         >>> nn.ReLU()(np.array([-1.0, 2.0]))
-        Tensor([0., 2.], dtype=float64, grad_fn=ReLU)
+        Tensor([0., 2.], dtype=float64, grad_fn=<ReluOp>)
     """
 
     def forward(self, x: Tensor) -> Tensor:
@@ -143,31 +144,25 @@ class LogSoftmax(Activation):
         return f"axis={self.axis}"
 
 
-ACTIVATIONS: dict[str, type[Module]] = {
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "elu": ELU,
-    "gelu": GELU,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "softmax": Softmax,
-    "log_softmax": LogSoftmax,
-    "softplus": Softplus,
-    "sin": Sin,
-    "id": Identity,
-    "identity": Identity,
-    "linear": Identity,
-}
+ACTIVATIONS = Registry(
+    "activation",
+    {
+        "relu": ReLU,
+        "leaky_relu": LeakyReLU,
+        "elu": ELU,
+        "gelu": GELU,
+        "sigmoid": Sigmoid,
+        "tanh": Tanh,
+        "softmax": Softmax,
+        "log_softmax": LogSoftmax,
+        "softplus": Softplus,
+        "sin": Sin,
+        "id": Identity,
+        "identity": Identity,
+        "linear": Identity,
+    },
+    accepts=lambda value: isinstance(value, Module),
+)
 
-
-def get_activation(activation: Any) -> Module:
-    """A Module from a name (``"relu"``, ``"id"``/``"linear"``/None for none) or a Module."""
-    if activation is None:
-        return Identity()
-    if isinstance(activation, Module):
-        return activation
-    if isinstance(activation, str) and activation.lower() in ACTIVATIONS:
-        return ACTIVATIONS[activation.lower()]()
-    raise ValueError(
-        f"unknown activation {activation!r}; use a Module or one of {sorted(ACTIVATIONS)}"
-    )
+#: ``get_activation(module_or_name)``: a Module from a name ("relu", "id"/"linear") or a Module.
+get_activation = ACTIVATIONS.get

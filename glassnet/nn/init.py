@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.errors import ShapeError
+from glassnet.registry import Registry
 from glassnet.rng import RngLike, get_rng
 
 
@@ -151,31 +152,24 @@ class LeCunNormal(Initializer):
         return rng.normal(0.0, math.sqrt(1.0 / fans(shape)[0]), shape)
 
 
-_BY_NAME = {
-    "zeros": Zeros,
-    "ones": Ones,
-    "normal": Normal,
-    "uniform": Uniform,
-    "glorot_uniform": GlorotUniform,
-    "xavier_uniform": GlorotUniform,
-    "glorot_normal": GlorotNormal,
-    "xavier_normal": GlorotNormal,
-    "he_normal": HeNormal,
-    "kaiming_normal": HeNormal,
-    "he_uniform": HeUniform,
-    "kaiming_uniform": HeUniform,
-    "lecun_normal": LeCunNormal,
-}
+INITIALIZERS = Registry(
+    "initializer",
+    {
+        "zeros": Zeros,
+        "ones": Ones,
+        "normal": Normal,
+        "uniform": Uniform,
+        "glorot_uniform": GlorotUniform,
+        "xavier_uniform": GlorotUniform,
+        "glorot_normal": GlorotNormal,
+        "xavier_normal": GlorotNormal,
+        "he_normal": HeNormal,
+        "kaiming_normal": HeNormal,
+        "he_uniform": HeUniform,
+        "kaiming_uniform": HeUniform,
+        "lecun_normal": LeCunNormal,
+    },
+)
 
-
-def get(init: Initializer | str | None, default: Initializer) -> Initializer:
-    """An Initializer from an instance, a Keras-style name (``"glorot_uniform"``) or None."""
-    if init is None:
-        return default
-    if isinstance(init, str):
-        if init.lower() not in _BY_NAME:
-            raise ValueError(f"unknown initializer {init!r}; choose one of {sorted(_BY_NAME)}")
-        return _BY_NAME[init.lower()]()
-    if not callable(init):
-        raise TypeError(f"an initializer must be callable as init(shape, rng), got {init!r}")
-    return init
+#: ``get(initializer_or_name)``: an Initializer from an instance or a Keras-style name.
+get = INITIALIZERS.get

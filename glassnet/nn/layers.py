@@ -70,10 +70,8 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         self.use_bias = bias
-        self.weight_init = initializers.get(weight_init, initializers.HeUniform(a=math.sqrt(5)))
-        self.bias_init = (
-            None if bias_init is None else initializers.get(bias_init, initializers.Zeros())
-        )
+        self.weight_init = initializers.get(weight_init or initializers.HeUniform(a=math.sqrt(5)))
+        self.bias_init = None if bias_init is None else initializers.get(bias_init)
         self._rng = rng
         self._lazy_dtype: np.dtype | None = np.dtype(dtype)
         self.weight: Parameter | None = None
@@ -124,13 +122,13 @@ class Bias(Module):
     Examples:
         >>> from glassnet import nn
         >>> nn.Bias(2, init=nn.init.Constant([1.0, 2.0]))(np.zeros((1, 2)))
-        Tensor([[1., 2.]], dtype=float32, grad_fn=Add)
+        Tensor([[1., 2.]], dtype=float32, grad_fn=<AddOp>)
     """
 
     def __init__(self, n: int, init: Any = None, dtype: Any = np.float32) -> None:
         super().__init__()
         self.n = n
-        self.bias = Parameter(initializers.get(init, initializers.Zeros())((n,), None, dtype))
+        self.bias = Parameter(initializers.get(init or initializers.Zeros())((n,), None, dtype))
 
     def forward(self, x: Tensor) -> Tensor:
         _check_last_axis("Bias", x, self.n, "n")
@@ -175,7 +173,7 @@ class Dense(Module):
         if out_features is None:
             in_features, out_features = None, in_features
         self.linear = Linear(in_features, out_features, **linear_options)
-        self.activation = get_activation(activation)
+        self.activation = get_activation(activation or "identity")
 
     def forward(self, x: Tensor) -> Tensor:
         return self.activation(self.linear(x))
@@ -339,7 +337,7 @@ class Embedding(Module):
         super().__init__()
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
-        weight_init = initializers.get(init, initializers.Normal(0.0, 1.0))
+        weight_init = initializers.get(init or initializers.Normal(0.0, 1.0))
         self.weight = Parameter(weight_init((num_embeddings, embedding_dim), get_rng(rng), dtype))
 
     def forward(self, x: Tensor) -> Tensor:

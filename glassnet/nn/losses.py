@@ -16,19 +16,31 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from glassnet.nn import functional as F
 from glassnet.nn.module import Module
+from glassnet.registry import Registry
 from glassnet.tensor import Tensor
 
 
 class Loss(Module):
     """Base class: ``reduction`` is "mean" (default), "sum" or "none"."""
 
+    #: Whether a 1-D target holds class indices (cross-entropy, NLL) rather than one value per
+    #: sample; the Trainer reads a 1-D target as a column (N, 1) otherwise.
+    takes_class_indices = False
+
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
         if reduction not in F.REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of {F.REDUCTIONS}")
         self.reduction = reduction
+
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        """What metrics compare with the targets: the model's output itself, unless the loss
+        reads it as logits (then the probabilities)."""
+        return output
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
@@ -69,6 +81,9 @@ class BCELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits: sigmoid and log loss in one stable formula."""
 
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-output))  # metrics see probabilities, not logits
+
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(prediction, target, self.reduction)
 
@@ -77,6 +92,8 @@ class CrossEntropyLoss(Loss):
     """Softmax cross-entropy from logits (N, C), against class indices (N,) or probabilities
     (N, C); one fused op. ``label_smoothing`` mixes the target with the uniform distribution.
     """
+
+    takes_class_indices = True
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
@@ -89,6 +106,8 @@ class CrossEntropyLoss(Loss):
 class NLLLoss(Loss):
     """Negative log-likelihood of log-probabilities (after ``LogSoftmax``)."""
 
+    takes_class_indices = True
+
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         return F.nll_loss(prediction, target, self.reduction)
 
@@ -100,29 +119,24 @@ class CategoricalCrossentropy(Loss):
         return F.categorical_crossentropy(prediction, target, self.reduction)
 
 
-LOSSES: dict[str, type[Loss]] = {
-    "mse": MSELoss,
-    "mean_squared_error": MSELoss,
-    "l1": L1Loss,
-    "mae": L1Loss,
-    "mean_absolute_error": L1Loss,
-    "huber": HuberLoss,
-    "bce": BCELoss,
-    "binary_crossentropy": BCELoss,
-    "bce_with_logits": BCEWithLogitsLoss,
-    "cross_entropy": CrossEntropyLoss,
-    "sparse_categorical_crossentropy": CrossEntropyLoss,
-    "nll": NLLLoss,
-    "categorical_crossentropy": CategoricalCrossentropy,
-}
+LOSSES = Registry(
+    "loss",
+    {
+        "mse": MSELoss,
+        "mean_squared_error": MSELoss,
+        "l1": L1Loss,
+        "mae": L1Loss,
+        "mean_absolute_error": L1Loss,
+        "huber": HuberLoss,
+        "bce": BCELoss,
+        "binary_crossentropy": BCELoss,
+        "bce_with_logits": BCEWithLogitsLoss,
+        "cross_entropy": CrossEntropyLoss,
+        "sparse_categorical_crossentropy": CrossEntropyLoss,
+        "nll": NLLLoss,
+        "categorical_crossentropy": CategoricalCrossentropy,
+    },
+)
 
-
-def get_loss(loss: Any) -> Module:
-    """A loss Module from a name ("cross_entropy", "mse", "bce", ...) or a Module/callable."""
-    if isinstance(loss, str):
-        if loss.lower() not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
-        return LOSSES[loss.lower()]()
-    if callable(loss):
-        return loss
-    raise TypeError(f"a loss must be a name or a callable, got {type(loss).__name__}")
+#: ``get_loss(loss_or_name)``: a loss Module from a name ("cross_entropy", ...) or a callable.
+get_loss = LOSSES.get

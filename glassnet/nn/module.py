@@ -79,7 +79,7 @@ class Module:
         ...         return x * self.scale + self.shift
         >>> m = Affine()
         >>> m.forward(np.array([3.0]))
-        Tensor([7.], dtype=float32, grad_fn=Add)
+        Tensor([7.], dtype=float32, grad_fn=<AddOp>)
         >>> m.backward(np.array([1.0]))           # dy/dx, and fills p.grad
         array([2.], dtype=float32)
         >>> m.gradients()
@@ -374,7 +374,7 @@ class Module:
         from glassnet.train import Trainer
 
         object.__setattr__(
-            self, "_trainer", Trainer(self, loss, optimizer, metrics, **optimizer_options)
+            self, "_trainer", Trainer(self, optimizer, loss, metrics, **optimizer_options)
         )
         return self
 

@@ -32,7 +32,7 @@ def promote(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-class Add(Function):
+class AddOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         a, b = promote(a, b)
@@ -46,7 +46,7 @@ class Add(Function):
         return grad, grad
 
 
-class Sub(Function):
+class SubOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         a, b = promote(a, b)
@@ -60,7 +60,7 @@ class Sub(Function):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
-class Mul(Function):
+class MulOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         a, b = promote(a, b)
@@ -77,7 +77,7 @@ class Mul(Function):
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
 
-class Div(Function):
+class DivOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if a.dtype.kind != "f" and b.dtype.kind != "f":
@@ -97,7 +97,7 @@ class Div(Function):
         return (grad_a if need_a else None), (-grad_a * a / b if need_b else None)
 
 
-class Pow(Function):
+class PowOp(Function):
     @staticmethod
     def forward(ctx: Context, base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
         base, exponent = promote(base, exponent)
@@ -122,7 +122,7 @@ class Pow(Function):
         return grad_base, grad_exponent
 
 
-class Neg(Function):
+class NegOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
         return -a
@@ -132,7 +132,7 @@ class Neg(Function):
         return -grad
 
 
-class AsType(Function):
+class AsTypeOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, dtype: Any = None) -> np.ndarray:
         return a.astype(dtype)
@@ -150,22 +150,22 @@ def add(a: Any, b: Any) -> Tensor:
         >>> gn.add(gn.ones(2, 3), gn.tensor([1.0, 2.0, 3.0])).shape
         (2, 3)
     """
-    return Add.apply(a, b)
+    return AddOp.apply(a, b)
 
 
 def sub(a: Any, b: Any) -> Tensor:
     """``a - b`` with broadcasting."""
-    return Sub.apply(a, b)
+    return SubOp.apply(a, b)
 
 
 def mul(a: Any, b: Any) -> Tensor:
     """``a * b`` with broadcasting."""
-    return Mul.apply(a, b)
+    return MulOp.apply(a, b)
 
 
 def div(a: Any, b: Any) -> Tensor:
     """``a / b`` with broadcasting (integer operands give float32)."""
-    return Div.apply(a, b)
+    return DivOp.apply(a, b)
 
 
 def pow(base: Any, exponent: Any) -> Tensor:
@@ -176,14 +176,14 @@ def pow(base: Any, exponent: Any) -> Tensor:
         >>> gn.pow(gn.tensor([2.0, 3.0]), 2)
         Tensor([4., 9.], dtype=float32)
     """
-    return Pow.apply(base, exponent)
+    return PowOp.apply(base, exponent)
 
 
 def neg(a: Any) -> Tensor:
     """``-a``."""
-    return Neg.apply(a)
+    return NegOp.apply(a)
 
 
 def astype(a: Any, dtype: Any) -> Tensor:
     """Cast to ``dtype``; the gradient flows back cast to the input's dtype."""
-    return AsType.apply(a, dtype=np.dtype(dtype))
+    return AsTypeOp.apply(a, dtype=np.dtype(dtype))

@@ -59,7 +59,7 @@ def erf_series(x: np.ndarray) -> np.ndarray:
     return (np.sign(x64) * result).astype(np.asarray(x).dtype)
 
 
-class Exp(Function):
+class ExpOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.exp(as_float(x))
@@ -72,7 +72,7 @@ class Exp(Function):
         return grad * out
 
 
-class Log(Function):
+class LogOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         x = as_float(x)
@@ -85,7 +85,7 @@ class Log(Function):
         return grad / x
 
 
-class Sqrt(Function):
+class SqrtOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.sqrt(as_float(x))
@@ -98,7 +98,7 @@ class Sqrt(Function):
         return grad / (2.0 * out)
 
 
-class Abs(Function):
+class AbsOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -110,7 +110,7 @@ class Abs(Function):
         return grad * np.sign(x)  # 0 at 0, the subgradient PyTorch picks too
 
 
-class Sin(Function):
+class SinOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         x = as_float(x)
@@ -123,7 +123,7 @@ class Sin(Function):
         return grad * np.cos(x)
 
 
-class Cos(Function):
+class CosOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         x = as_float(x)
@@ -136,7 +136,7 @@ class Cos(Function):
         return -grad * np.sin(x)
 
 
-class Tanh(Function):
+class TanhOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.tanh(as_float(x))
@@ -149,7 +149,7 @@ class Tanh(Function):
         return grad * (1.0 - out * out)
 
 
-class Sigmoid(Function):
+class SigmoidOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = stable_sigmoid(as_float(x))
@@ -162,7 +162,7 @@ class Sigmoid(Function):
         return grad * out * (1.0 - out)
 
 
-class ReLU(Function):
+class ReluOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         out = np.maximum(x, 0)
@@ -175,7 +175,7 @@ class ReLU(Function):
         return grad * (out > 0)
 
 
-class LeakyReLU(Function):
+class LeakyReluOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, slope: float = 0.01) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -188,7 +188,7 @@ class LeakyReLU(Function):
         return np.where(x > 0, grad, grad * ctx.slope)
 
 
-class ELU(Function):
+class EluOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
         x = as_float(x)
@@ -204,7 +204,7 @@ class ELU(Function):
         return np.where(x > 0, grad, grad * (out + ctx.alpha))
 
 
-class GELU(Function):
+class GeluOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, approximate: str = "none") -> np.ndarray:
         x = as_float(x)
@@ -226,7 +226,7 @@ class GELU(Function):
         return grad * (cdf + x * pdf)
 
 
-class Softplus(Function):
+class SoftplusOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         x = as_float(x)
@@ -239,7 +239,7 @@ class Softplus(Function):
         return grad * stable_sigmoid(x)
 
 
-class Clip(Function):
+class ClipOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, low: Any = None, high: Any = None) -> np.ndarray:
         low = None if low is None else np.asarray(low, dtype=x.dtype)
@@ -258,7 +258,7 @@ class Clip(Function):
         return grad * inside
 
 
-class Maximum(Function):
+class MaximumOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         a, b = promote(a, b)
@@ -275,7 +275,7 @@ class Maximum(Function):
         return grad * share_a, grad * (1.0 - share_a)
 
 
-class Minimum(Function):
+class MinimumOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         a, b = promote(a, b)
@@ -292,7 +292,7 @@ class Minimum(Function):
         return grad * share_a, grad * (1.0 - share_a)
 
 
-class Where(Function):
+class WhereOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray, condition: Any = None) -> np.ndarray:
         a, b = promote(a, b)
@@ -317,42 +317,42 @@ def exp(x: Any) -> Tensor:
         >>> gn.exp(gn.tensor([0.0]))
         Tensor([1.], dtype=float32)
     """
-    return Exp.apply(x)
+    return ExpOp.apply(x)
 
 
 def log(x: Any) -> Tensor:
     """Natural logarithm."""
-    return Log.apply(x)
+    return LogOp.apply(x)
 
 
 def sqrt(x: Any) -> Tensor:
     """Square root."""
-    return Sqrt.apply(x)
+    return SqrtOp.apply(x)
 
 
 def abs(x: Any) -> Tensor:
     """Absolute value (gradient 0 at 0)."""
-    return Abs.apply(x)
+    return AbsOp.apply(x)
 
 
 def sin(x: Any) -> Tensor:
     """Sine."""
-    return Sin.apply(x)
+    return SinOp.apply(x)
 
 
 def cos(x: Any) -> Tensor:
     """Cosine."""
-    return Cos.apply(x)
+    return CosOp.apply(x)
 
 
 def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent; d/dx = 1 - tanh(x)^2."""
-    return Tanh.apply(x)
+    return TanhOp.apply(x)
 
 
 def sigmoid(x: Any) -> Tensor:
     """1 / (1 + e^-x), stable for large |x|; d/dx = s (1 - s)."""
-    return Sigmoid.apply(x)
+    return SigmoidOp.apply(x)
 
 
 def relu(x: Any) -> Tensor:
@@ -363,17 +363,17 @@ def relu(x: Any) -> Tensor:
         >>> gn.relu(gn.tensor([-1.0, 2.0]))
         Tensor([0., 2.], dtype=float32)
     """
-    return ReLU.apply(x)
+    return ReluOp.apply(x)
 
 
 def leaky_relu(x: Any, slope: float = 0.01) -> Tensor:
     """x for x > 0, slope * x otherwise."""
-    return LeakyReLU.apply(x, slope=slope)
+    return LeakyReluOp.apply(x, slope=slope)
 
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise."""
-    return ELU.apply(x, alpha=alpha)
+    return EluOp.apply(x, alpha=alpha)
 
 
 def gelu(x: Any, approximate: str = "none") -> Tensor:
@@ -386,29 +386,29 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return GELU.apply(x, approximate=approximate)
+    return GeluOp.apply(x, approximate=approximate)
 
 
 def softplus(x: Any) -> Tensor:
     """log(1 + e^x), stable for large |x|; d/dx = sigmoid(x)."""
-    return Softplus.apply(x)
+    return SoftplusOp.apply(x)
 
 
 def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
     """Limit values to [min, max]; the gradient passes where min <= x <= max."""
     if min is None and max is None:
         raise ValueError("clip: give min, max or both")
-    return Clip.apply(x, low=min, high=max)
+    return ClipOp.apply(x, low=min, high=max)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum with broadcasting; a tie splits the gradient evenly."""
-    return Maximum.apply(a, b)
+    return MaximumOp.apply(a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum with broadcasting; a tie splits the gradient evenly."""
-    return Minimum.apply(a, b)
+    return MinimumOp.apply(a, b)
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
@@ -426,4 +426,4 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     condition = as_array(condition)
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be bool, got dtype {condition.dtype}")
-    return Where.apply(a, b, condition=condition)
+    return WhereOp.apply(a, b, condition=condition)

@@ -12,7 +12,7 @@ from glassnet.ops.arithmetic import promote
 from glassnet.tensor import Tensor
 
 
-class MatMul(Function):
+class MatMulOp(Function):
     """``a @ b`` for 1-D, 2-D and batched N-D operands, as ``np.matmul``.
 
     With ``C = A @ B`` and upstream gradient ``G``: ``dA = G @ B^T`` and ``dB = A^T @ G``.
@@ -72,4 +72,4 @@ def matmul(a: Any, b: Any) -> Tensor:
         >>> (gn.ones(5, 2, 3) @ gn.ones(3, 4)).shape
         (5, 2, 4)
     """
-    return MatMul.apply(a, b)
+    return MatMulOp.apply(a, b)

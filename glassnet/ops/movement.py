@@ -25,7 +25,7 @@ def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(shape)
 
 
-class Reshape(Function):
+class ReshapeOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...] = ()) -> np.ndarray:
         ctx.shape = x.shape
@@ -42,7 +42,7 @@ class Reshape(Function):
         return grad.reshape(ctx.shape)
 
 
-class Transpose(Function):
+class TransposeOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...] | None = None) -> np.ndarray:
         axes = tuple(range(x.ndim))[::-1] if axes is None else axes
@@ -56,7 +56,7 @@ class Transpose(Function):
         return np.transpose(grad, np.argsort(ctx.axes))
 
 
-class BroadcastTo(Function):
+class BroadcastToOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...] = ()) -> np.ndarray:
         try:
@@ -69,7 +69,7 @@ class BroadcastTo(Function):
         return grad  # the engine sums it back to the input's shape
 
 
-class GetItem(Function):
+class GetItemOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: Any = None) -> np.ndarray:
         ctx.shape = x.shape
@@ -86,7 +86,7 @@ class GetItem(Function):
         return full
 
 
-class Concatenate(Function):
+class ConcatenateOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
         try:
@@ -103,7 +103,7 @@ class Concatenate(Function):
         return tuple(np.split(grad, ctx.splits, axis=ctx.axis))
 
 
-class Stack(Function):
+class StackOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
         try:
@@ -119,7 +119,7 @@ class Stack(Function):
         return tuple(np.moveaxis(grad, ctx.axis, 0))
 
 
-class Pad(Function):
+class PadOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, pad_width: Any = 0, value: float = 0.0):
         widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
@@ -158,7 +158,7 @@ def reshape(x: Any, *shape: Any) -> Tensor:
         >>> gn.reshape(gn.arange(6), 2, -1).shape
         (2, 3)
     """
-    return Reshape.apply(x, shape=_shape_args(shape))
+    return ReshapeOp.apply(x, shape=_shape_args(shape))
 
 
 def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -180,12 +180,12 @@ def transpose(x: Any, *axes: Any) -> Tensor:
         (4, 2, 3)
     """
     shape = _shape_args(axes)
-    return Transpose.apply(x, axes=shape if shape else None)
+    return TransposeOp.apply(x, axes=shape if shape else None)
 
 
 def permute(x: Any, *dims: Any) -> Tensor:
     """PyTorch's name for :func:`transpose` with explicit axes."""
-    return Transpose.apply(x, axes=_shape_args(dims))
+    return TransposeOp.apply(x, axes=_shape_args(dims))
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
@@ -194,7 +194,7 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
     axes = list(range(ndim))
     a, b = normalize_axis_tuple((axis1, axis2), ndim, allow_duplicate=True)
     axes[a], axes[b] = axes[b], axes[a]
-    return Transpose.apply(x, axes=tuple(axes))
+    return TransposeOp.apply(x, axes=tuple(axes))
 
 
 def squeeze(x: Any, axis: Any = None) -> Tensor:
@@ -217,7 +217,7 @@ def unsqueeze(x: Any, dim: int) -> Tensor:
 
 def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
     """Repeat ``x`` along axes of size 1 to ``shape``; the backward sums those copies."""
-    return BroadcastTo.apply(x, shape=tuple(shape))
+    return BroadcastToOp.apply(x, shape=tuple(shape))
 
 
 def expand(x: Any, *sizes: Any) -> Tensor:
@@ -244,7 +244,7 @@ def getitem(x: Any, index: Any) -> Tensor:
         >>> x.grad
         array([2., 0., 1.], dtype=float32)
     """
-    return GetItem.apply(x, index=_plain_index(index))
+    return GetItemOp.apply(x, index=_plain_index(index))
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -257,14 +257,14 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """
     if len(tensors) == 0:
         raise ValueError("concatenate: needs at least one Tensor")
-    return Concatenate.apply(*tensors, axis=axis)
+    return ConcatenateOp.apply(*tensors, axis=axis)
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join Tensors of one shape along a new axis."""
     if len(tensors) == 0:
         raise ValueError("stack: needs at least one Tensor")
-    return Stack.apply(*tensors, axis=axis)
+    return StackOp.apply(*tensors, axis=axis)
 
 
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
@@ -293,4 +293,4 @@ def pad(x: Any, pad_width: Any, value: float = 0.0) -> Tensor:
         >>> gn.pad(gn.ones(2, 2), ((1, 1), (0, 2))).shape
         (4, 4)
     """
-    return Pad.apply(x, pad_width=pad_width, value=value)
+    return PadOp.apply(x, pad_width=pad_width, value=value)

@@ -20,7 +20,7 @@ def stable_log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
-class Softmax(Function):
+class SoftmaxOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         shifted = np.exp(as_float(x) - x.max(axis=axis, keepdims=True))
@@ -36,7 +36,7 @@ class Softmax(Function):
         return s * (grad - (grad * s).sum(axis=ctx.axis, keepdims=True))
 
 
-class LogSoftmax(Function):
+class LogSoftmaxOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
         out = stable_log_softmax(as_float(x), axis)
@@ -50,7 +50,7 @@ class LogSoftmax(Function):
         return grad - np.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
-class Linear(Function):
+class LinearOp(Function):
     """``x @ weight + bias`` as one node, for inputs of shape (..., in_features).
 
     With ``G`` the gradient of the output: ``dx = G @ W^T``, ``dW = x^T @ G`` (leading axes
@@ -79,7 +79,7 @@ class Linear(Function):
         return grad_x, grad_w, (grad.sum(axis=0) if needs[2] else None)
 
 
-class CrossEntropy(Function):
+class CrossEntropyOp(Function):
     """Softmax cross-entropy from logits, fused: stable and one node.
 
     ``loss_i = -sum_c q_ic log softmax(z_i)_c`` where ``q_i`` is the one-hot target (or given
@@ -138,7 +138,7 @@ class CrossEntropy(Function):
         return grad_logits
 
 
-class Dropout(Function):
+class DropoutOp(Function):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p),
     so evaluation needs no rescaling. The mask is drawn from the given generator."""
 
@@ -171,8 +171,8 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
             f"the input's last axis must be {w_shape[0] if w_shape else '?'}"
         )
     if bias is None:
-        return Linear.apply(x, weight)
-    return Linear.apply(x, weight, bias)
+        return LinearOp.apply(x, weight)
+    return LinearOp.apply(x, weight, bias)
 
 
 def cross_entropy(
@@ -209,7 +209,7 @@ def cross_entropy(
         raise ValueError(f"cross_entropy: reduction must be mean, sum or none, not {reduction!r}")
     if not 0.0 <= label_smoothing < 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1), got {label_smoothing}")
-    return CrossEntropy.apply(z, target=t, reduction=reduction, label_smoothing=label_smoothing)
+    return CrossEntropyOp.apply(z, target=t, reduction=reduction, label_smoothing=label_smoothing)
 
 
 def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Any = None) -> Tensor:
@@ -228,7 +228,7 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Any = None) -> T
     x = x if isinstance(x, Tensor) else Tensor(x)
     if not training or p == 0.0:
         return x
-    return Dropout.apply(x, p=p, rng=get_rng(rng))
+    return DropoutOp.apply(x, p=p, rng=get_rng(rng))
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
@@ -239,9 +239,9 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
         >>> gn.softmax(gn.tensor([1e4, 1e4]))
         Tensor([0.5, 0.5], dtype=float32)
     """
-    return Softmax.apply(x, axis=axis)
+    return SoftmaxOp.apply(x, axis=axis)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
     """log(softmax(x)) along ``axis``, computed stably as x - logsumexp(x)."""
-    return LogSoftmax.apply(x, axis=axis)
+    return LogSoftmaxOp.apply(x, axis=axis)

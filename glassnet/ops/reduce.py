@@ -36,7 +36,7 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
     return n
 
 
-class Sum(Function):
+class SumOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
         ctx.axes = _axes(axis, x.ndim)
@@ -49,7 +49,7 @@ class Sum(Function):
         return np.broadcast_to(_with_kept_dims(grad, ctx.axes, ctx.keepdims), ctx.shape)
 
 
-class Mean(Function):
+class MeanOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
         x = as_float(x)
@@ -64,7 +64,7 @@ class Mean(Function):
         return np.broadcast_to(grad, ctx.shape)
 
 
-class _Extremum(Function):
+class _ExtremumOp(Function):
     """Max or min: the gradient goes to the extreme elements, split evenly between ties."""
 
     reduce: Any = None
@@ -88,23 +88,23 @@ class _Extremum(Function):
         return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * share.astype(grad.dtype)
 
 
-class Max(_Extremum):
+class MaxOp(_ExtremumOp):
     reduce = np.max
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
-        return Max._forward(ctx, x, axis, keepdims)
+        return MaxOp._forward(ctx, x, axis, keepdims)
 
 
-class Min(_Extremum):
+class MinOp(_ExtremumOp):
     reduce = np.min
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
-        return Min._forward(ctx, x, axis, keepdims)
+        return MinOp._forward(ctx, x, axis, keepdims)
 
 
-class Var(Function):
+class VarOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False, ddof=0):
         x = as_float(x)
@@ -124,7 +124,7 @@ class Var(Function):
         return grad * centered * (2.0 / ctx.denominator)
 
 
-class LogSumExp(Function):
+class LogSumExpOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
         x = as_float(x)
@@ -150,22 +150,22 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
         >>> gn.sum(gn.ones(2, 3), axis=0)
         Tensor([2., 2., 2.], dtype=float32)
     """
-    return Sum.apply(x, axis=axis, keepdims=keepdims)
+    return SumOp.apply(x, axis=axis, keepdims=keepdims)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Mean over ``axis``."""
-    return Mean.apply(x, axis=axis, keepdims=keepdims)
+    return MeanOp.apply(x, axis=axis, keepdims=keepdims)
 
 
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Largest value over ``axis``; ties share the gradient evenly."""
-    return Max.apply(x, axis=axis, keepdims=keepdims)
+    return MaxOp.apply(x, axis=axis, keepdims=keepdims)
 
 
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Smallest value over ``axis``; ties share the gradient evenly."""
-    return Min.apply(x, axis=axis, keepdims=keepdims)
+    return MinOp.apply(x, axis=axis, keepdims=keepdims)
 
 
 def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
@@ -176,7 +176,7 @@ def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Ten
         >>> gn.var(gn.tensor([1.0, 3.0])).item()
         1.0
     """
-    return Var.apply(x, axis=axis, keepdims=keepdims, ddof=ddof)
+    return VarOp.apply(x, axis=axis, keepdims=keepdims, ddof=ddof)
 
 
 def std(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
@@ -192,7 +192,7 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
         >>> gn.logsumexp(gn.tensor([1e4, 1e4])).item() - 1e4 - 0.6931 < 1e-3
         True
     """
-    return LogSumExp.apply(x, axis=axis, keepdims=keepdims)
+    return LogSumExpOp.apply(x, axis=axis, keepdims=keepdims)
 
 
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:

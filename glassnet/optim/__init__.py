@@ -9,9 +9,6 @@ Examples:
     >>> opt.zero_grad(); loss.backward(); opt.step()
 """
 
-from collections.abc import Iterable
-from typing import Any
-
 from glassnet.optim import lr_scheduler
 from glassnet.optim.adagrad import Adagrad
 from glassnet.optim.adam import Adam
@@ -20,24 +17,17 @@ from glassnet.optim.clip import clip_grad_norm_, clip_grad_value_
 from glassnet.optim.optimizer import Optimizer
 from glassnet.optim.rmsprop import RMSprop
 from glassnet.optim.sgd import SGD
+from glassnet.registry import Registry
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    "sgd": SGD,
-    "adam": Adam,
-    "adamw": AdamW,
-    "rmsprop": RMSprop,
-    "adagrad": Adagrad,
-}
+OPTIMIZERS = Registry(
+    "optimizer",
+    {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad},
+    accepts=lambda value: isinstance(value, Optimizer),
+)
 
-
-def get(optimizer: str | Optimizer, params: Iterable[Any], **hyperparameters: Any) -> Optimizer:
-    """An optimizer from a Keras-style name ("adam", "sgd", ...) or an Optimizer (returned)."""
-    if isinstance(optimizer, Optimizer):
-        return optimizer
-    if not isinstance(optimizer, str) or optimizer.lower() not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
-    return OPTIMIZERS[optimizer.lower()](params, **hyperparameters)
-
+#: ``get(optimizer_or_name, params, **hyperparameters)``: an optimizer from a Keras-style name
+#: ("adam", "sgd", ...) made over ``params``, or an Optimizer (returned as it is).
+get = OPTIMIZERS.get
 
 __all__ = [
     "OPTIMIZERS",

@@ -27,18 +27,18 @@ from glassnet.train.checkpoint import checkpoint_path, restore_checkpoint, save_
 from glassnet.train.history import History
 from glassnet.train.progress import Progress
 
-_CLASS_INDEX_LOSSES = (nn.CrossEntropyLoss, nn.NLLLoss)
-
 
 class Trainer:
-    """Train ``model`` with ``loss`` and ``optimizer``, reporting ``metrics``.
+    """Train ``model`` with ``optimizer`` and ``loss``, reporting ``metrics``.
+
+    The arguments come in Keras' order, the same as ``model.compile(optimizer, loss, metrics)``.
 
     Args:
         model: a Module.
-        loss: a loss Module or callable ``loss(prediction, target)``, or a name
-            ("cross_entropy", "mse", "bce", "bce_with_logits", ...).
         optimizer: an Optimizer, or a name ("adam", "sgd", ...) created over the model's
             parameters (after a first forward call, so lazy layers have their weights).
+        loss: a loss Module or callable ``loss(prediction, target)``, or a name
+            ("cross_entropy", "mse", "bce", "bce_with_logits", ...).
         metrics: names ("accuracy", "r2", ...) or functions ``metric(y_true, y_pred)``.
         **optimizer_options: hyperparameters for an optimizer given by name (e.g. ``lr``).
 
@@ -48,7 +48,7 @@ class Trainer:
         >>> X = np.random.default_rng(0).standard_normal((64, 2))
         >>> y = (X[:, 0] > 0).astype(np.int64)
         >>> model = nn.Sequential(nn.Dense(2, 8, "relu", rng=0), nn.Dense(8, 2, rng=1))
-        >>> trainer = Trainer(model, "cross_entropy", "adam", metrics=["accuracy"], lr=0.05)
+        >>> trainer = Trainer(model, "adam", "cross_entropy", metrics=["accuracy"], lr=0.05)
         >>> history = trainer.fit(X, y, epochs=20, batch_size=16, rng=0, verbose=0)
         >>> trainer.evaluate(X, y)["accuracy"] > 0.9
         True
@@ -57,8 +57,8 @@ class Trainer:
     def __init__(
         self,
         model: Module,
-        loss: Any,
         optimizer: Any,
+        loss: Any,
         metrics: Sequence[Any] | None = None,
         **optimizer_options: Any,
     ) -> None:
@@ -69,7 +69,8 @@ class Trainer:
         self.optimizer: optim.Optimizer | None = (
             optimizer if isinstance(optimizer, optim.Optimizer) else None
         )
-        self.metrics = [metric_functions.get(m) for m in metrics or []]
+        functions = [metric_functions.get(m) for m in metrics or []]
+        self.metrics = [(getattr(f, "__name__", type(f).__name__), f) for f in functions]
         self.history = History()
         self.stop_training = False
         self.epoch = 0
@@ -230,13 +231,13 @@ class Trainer:
 
     # ----------------------------------------------------------------- helpers
     def _score(self, y_true: np.ndarray, output: np.ndarray) -> dict[str, float]:
-        if isinstance(self.loss_fn, nn.BCEWithLogitsLoss):
-            output = 1.0 / (1.0 + np.exp(-output))  # metrics see probabilities, not logits
+        if isinstance(self.loss_fn, nn.Loss):
+            output = self.loss_fn.predictions(output)  # e.g. probabilities for a loss on logits
         return {name: float(function(y_true, output)) for name, function in self.metrics}
 
     def _targets(self, y: Any) -> np.ndarray:
         y = as_array(y)
-        if y.ndim == 1 and not isinstance(self.loss_fn, _CLASS_INDEX_LOSSES):
+        if y.ndim == 1 and not getattr(self.loss_fn, "takes_class_indices", False):
             return y.reshape(-1, 1)
         return y
 

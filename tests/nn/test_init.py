@@ -43,7 +43,10 @@ def test_seeds_make_initialization_reproducible():
 
 
 def test_initializers_by_keras_name():
-    assert isinstance(init.get("glorot_uniform", init.Zeros()), init.GlorotUniform)
-    assert isinstance(init.get(None, init.Zeros()), init.Zeros)
-    with pytest.raises(ValueError, match="unknown initializer"):
-        init.get("magic", init.Zeros())
+    assert isinstance(init.get("glorot_uniform"), init.GlorotUniform)
+    zeros = init.Zeros()
+    assert init.get(zeros) is zeros
+    with pytest.raises(ValueError, match="unknown initializer 'magic'; choose one of"):
+        init.get("magic")
+    with pytest.raises(TypeError, match="initializer must be a name or"):
+        init.get(3)

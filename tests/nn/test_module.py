@@ -90,19 +90,19 @@ def test_backward_errors():
 def test_plain_training_never_computes_the_first_layers_input_gradient():
     layer = nn.Linear(3, 2, rng=0)
     seen = []
-    original = gn.ops.nn.Linear.backward
+    original = gn.ops.nn.LinearOp.backward
 
     def spy(ctx, grad):
         seen.append(ctx.needs_input_grad)
         return original(ctx, grad)
 
-    gn.ops.nn.Linear.backward = staticmethod(spy)
+    gn.ops.nn.LinearOp.backward = staticmethod(spy)
     try:
         layer(np.ones((4, 3))).sum().backward()
         layer.forward(np.ones((4, 3)))
         layer.backward(np.ones((4, 2)))
     finally:
-        gn.ops.nn.Linear.backward = staticmethod(original)
+        gn.ops.nn.LinearOp.backward = staticmethod(original)
     assert seen == [(False, True, True), (True, True, True)]
 
 

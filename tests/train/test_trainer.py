@@ -32,7 +32,7 @@ def test_fit_returns_keras_style_history_and_learns():
 def test_val_loss_equals_evaluate_loss_exactly_with_a_short_last_batch():
     X, y = blobs(n=103)
     Xv, yv = blobs(5, n=77)
-    trainer = Trainer(small_model(), "cross_entropy", "sgd", lr=0.1)
+    trainer = Trainer(small_model(), "sgd", "cross_entropy", lr=0.1)
     history = trainer.fit(X, y, epochs=1, batch_size=10, validation_data=(Xv, yv), verbose=0, rng=0)
     for batch_size in (7, 30, 1000):
         assert trainer.evaluate(Xv, yv, batch_size=batch_size)["loss"] == pytest.approx(
@@ -114,7 +114,7 @@ def test_train_step_can_be_overridden_for_a_custom_loop():
             return super().train_step(x, y)
 
     X, y = blobs(n=50)
-    CountingTrainer(small_model(), "cross_entropy", "adam").fit(
+    CountingTrainer(small_model(), "adam", "cross_entropy").fit(
         X, y, epochs=2, batch_size=10, verbose=0
     )
     assert CountingTrainer.steps == 10
@@ -138,7 +138,7 @@ def test_binary_classification_metrics_see_probabilities_from_logits():
 def test_errors_are_explained():
     with pytest.raises(RuntimeError, match="compile"):
         small_model().fit(*blobs())
-    trainer = Trainer(small_model(), "cross_entropy", optim.SGD(small_model().parameters()))
+    trainer = Trainer(small_model(), optim.SGD(small_model().parameters()), "cross_entropy")
     with pytest.raises(ValueError, match="200 samples but y has 3"):
         trainer.fit(blobs()[0], [0, 1, 2])
 
