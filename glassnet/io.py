@@ -204,7 +204,7 @@ def describe(module: Any) -> dict[str, Any] | None:
         return value
 
     try:
-        return {"type": type(module).__name__, "config": {k: encode(v) for k, v in config.items()}}
+        return {"type": module.type_name(), "config": {k: encode(v) for k, v in config.items()}}
     except _NotDescribable:
         return None
 
@@ -213,20 +213,9 @@ class _NotDescribable(Exception):
     pass
 
 
-def _library_classes() -> dict[str, Any]:
-    from glassnet.nn import activations, containers, layers
-
-    found: dict[str, Any] = {}
-    for namespace in (layers, activations, containers):
-        for value in vars(namespace).values():
-            if isinstance(value, type) and hasattr(value, "from_config"):
-                found[value.__name__] = value
-    return found
-
-
 def build(description: dict[str, Any]) -> Any:
     """The model a :func:`describe` description stands for, freshly initialised."""
-    classes = _library_classes()
+    from glassnet.nn.module import Module  # here: nn is built on the core, io on nn
 
     def decode(value: Any) -> Any:
         if isinstance(value, dict) and "module" in value:
@@ -236,9 +225,13 @@ def build(description: dict[str, Any]) -> Any:
         return value
 
     kind = description.get("type")
-    if kind not in classes:
-        raise FileFormatError(f"unknown layer type {kind!r} in the saved architecture")
-    return classes[kind].from_config({k: decode(v) for k, v in description["config"].items()})
+    cls = Module.find_type(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise FileFormatError(
+            f"unknown layer type {kind!r} in the saved architecture (a layer class of your own "
+            "must be defined, i.e. imported, before loading)"
+        )
+    return cls.from_config({k: decode(v) for k, v in description["config"].items()})
 
 
 # --------------------------------------------------------------------------- models

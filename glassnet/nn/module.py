@@ -61,6 +61,9 @@ def _records_last_call(forward: Callable[..., Any]) -> Callable[..., Any]:
     return recorded_forward
 
 
+_MODULE_TYPES: dict[str, type[Module]] = {}
+
+
 class Module:
     """Base class of layers, losses and models.
 
@@ -96,6 +99,7 @@ class Module:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        _MODULE_TYPES[cls.type_name()] = cls
         forward = cls.__dict__.get("forward")
         if forward is not None and not getattr(forward, "__glassnet_recorded__", False):
             cls.forward = _records_last_call(forward)  # type: ignore[method-assign]
@@ -412,6 +416,20 @@ class Module:
     def from_config(cls, config: dict[str, Any]) -> Module:
         """The module ``get_config`` describes (freshly initialised)."""
         return cls(**config)
+
+    @classmethod
+    def type_name(cls) -> str:
+        """The name a saved file uses for this class: ``"Linear"`` for glassnet's own layers,
+        ``"package.module.ClassName"`` for anyone else's."""
+        if cls.__module__.startswith("glassnet."):
+            return cls.__name__
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    @staticmethod
+    def find_type(name: str) -> type[Module] | None:
+        """The Module class saved under ``name`` (every subclass registers itself when its
+        ``class`` statement runs), or None."""
+        return _MODULE_TYPES.get(name)
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """``(dotted name, module)`` for this module ("") and every module inside it."""
