@@ -17,6 +17,7 @@ from glassnet.autograd import (
     grad,
     is_grad_enabled,
     no_grad,
+    set_grad_enabled,
 )
 from glassnet.checking import (
     GradientCheckError,
@@ -38,6 +39,6 @@ __all__ = [
     "Context", "Function", "GradientCheckError", "GradientTape", "GraphFreedError", "ShapeError",
     "Tensor", "arange", "check_layer_gradients", "check_same", "enable_grad", "export_onnx", "eye",
     "full", "grad", "gradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
-    "rand", "randn", "save", "tensor", "zeros",
+    "rand", "randn", "save", "set_grad_enabled", "tensor", "zeros",
     "data", "metrics", "nn", "optim", "scalar", "train", "viz", *_ops_all,
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.autograd import engine
+from glassnet.autograd import engine, graph
 from glassnet.tensor import Tensor, as_array
 
 
@@ -119,7 +119,7 @@ def gradcheck(
     analytical = engine.grad(out, [args[i] for i in checked], direction)
 
     def projected() -> float:
-        with engine.no_grad():
+        with graph.no_grad():
             return float(np.sum(np.asarray(fn(*args).data, dtype=np.float64) * direction))
 
     for position, grad in zip(checked, analytical):
@@ -182,7 +182,7 @@ def check_layer_gradients(
         analytical.update({name: p.grad for name, p in params.items()})
 
         def loss(x: np.ndarray = x, dy: np.ndarray = dy) -> float:
-            with engine.no_grad():
+            with graph.no_grad():
                 return float(np.sum(module.forward(x).data * dy))
 
         arrays = {"input": x, **{name: p.data for name, p in params.items()}}

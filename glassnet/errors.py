@@ -17,3 +17,7 @@ class ShapeError(ValueError):
 
 class GraphFreedError(RuntimeError):
     """A backward pass through a graph whose saved arrays were already released."""
+
+
+class ExportError(ValueError):
+    """A model that cannot be exported: the message names the first layer without an ONNX form."""

@@ -7,35 +7,40 @@ BatchNorm uses its running statistics), for any batch size.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from glassnet.nn import activations as act
-from glassnet.nn import layers
-from glassnet.nn.containers import Sequential
+from glassnet.errors import ExportError
 from glassnet.nn.module import Module, temporary_mode
 
-
-class ExportError(ValueError):
-    """A layer that has no ONNX equivalent here."""
+__all__ = ["ExportError", "OnnxGraph", "export_onnx"]
 
 
-def _leaves(module: Module, name: str) -> Iterator[tuple[str, Module]]:
-    """The layers in the order data flows through them (Sequential and Dense unfolded)."""
-    if isinstance(module, Sequential):
-        for child_name, child in module.named_children():
-            yield from _leaves(child, f"{name}.{child_name}" if name else child_name)
-    elif isinstance(module, layers.Dense):
-        yield f"{name}.linear", module.linear
-        yield f"{name}.activation", module.activation
-    else:
-        yield name or type(module).__name__, module
+class OnnxGraph:
+    """The ONNX graph being written: a layer's ``to_onnx(graph, x, name)`` calls :meth:`node`
+    and :meth:`constant` to add its operators and weights, and returns its output's name."""
 
+    def __init__(self, dtype: np.dtype) -> None:
+        from onnx import helper, numpy_helper
 
-_SIMPLE = {act.ReLU: "Relu", act.Sigmoid: "Sigmoid", act.Tanh: "Tanh", act.Softplus: "Softplus",
-           act.Sin: "Sin", act.Identity: "Identity", layers.Dropout: "Identity"}  # fmt: skip
+        self.dtype = dtype
+        self.nodes: list[Any] = []
+        self.weights: list[Any] = []
+        self._helper, self._numpy_helper = helper, numpy_helper
+
+    def constant(self, name: str, value: Any) -> str:
+        """Add a weight (in the model's dtype) named ``name``; returns the name."""
+        array = np.asarray(value, dtype=self.dtype)
+        self.weights.append(self._numpy_helper.from_array(array, name))
+        return name
+
+    def node(self, op: str, inputs: list[str], **attributes: Any) -> str:
+        """Add one ONNX operator reading ``inputs``; returns the name of its output."""
+        output = f"t{len(self.nodes)}"
+        self.nodes.append(self._helper.make_node(op, inputs, [output], **attributes))
+        return output
 
 
 def export_onnx(
@@ -43,9 +48,12 @@ def export_onnx(
 ) -> None:
     """Write ``model`` as an ONNX file.
 
+    Each layer writes its own operators (``Module.to_onnx``), so a new layer that has an ONNX
+    form exports without changing this function.
+
     Args:
-        model: a Module made of Linear/Dense/Bias, activations, Dropout, BatchNorm1d, Flatten,
-            possibly nested in Sequential.
+        model: a Module made of layers with an ONNX form (Linear/Dense/Bias, activations,
+            Dropout, BatchNorm1d, Flatten, possibly nested in Sequential).
         input_shape: the shape of one sample, e.g. ``(784,)`` (a leading None is accepted and
             ignored); the batch axis is left free.
         opset: the ONNX operator set (20 has Gelu).
@@ -55,7 +63,7 @@ def export_onnx(
     """
     try:
         import onnx
-        from onnx import TensorProto, helper, numpy_helper
+        from onnx import TensorProto, helper
     except ImportError:
         raise ImportError("ONNX export needs: pip install 'glassnet[onnx]'") from None
 
@@ -66,44 +74,20 @@ def export_onnx(
     params = list(model.parameters())
     dtype = params[0].dtype if params else np.dtype(np.float32)
     element = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
-    nodes: list[Any] = []
-    weights: list[Any] = []
-    counter = iter(range(1_000_000))
-
-    def constant(name: str, value: Any) -> str:
-        weights.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
-        return name
-
-    def emit(op: str, inputs: list[str], **attributes: Any) -> str:
-        output = f"t{next(counter)}"
-        nodes.append(helper.make_node(op, inputs, [output], **attributes))
-        return output
-
-    current = "input"
-    for name, layer in _leaves(model, ""):
-        emitter = _EMITTERS.get(type(layer))
-        if type(layer) in _SIMPLE:
-            current = emit(_SIMPLE[type(layer)], [current])
-        elif emitter is not None:
-            current = emitter(layer, name, current, emit, constant)
-        else:
-            raise ExportError(
-                f"export_onnx: layer {name!r} ({type(layer).__name__}) cannot be exported to ONNX"
-            )
-    nodes.append(helper.make_node("Identity", [current], ["output"]))
-    graph = helper.make_graph(
-        nodes,
-        "glassnet",
-        [helper.make_tensor_value_info("input", element, ["batch", *sample])],
-        [
-            helper.make_tensor_value_info(
-                "output", element, ["batch", *_output_shape(model, sample, dtype)]
-            )
-        ],
-        weights,
-    )
+    graph = OnnxGraph(dtype)
+    output = model.to_onnx(graph, "input", "")
+    graph.nodes.append(helper.make_node("Identity", [output], ["output"]))
+    out_shape = _output_shape(model, sample, dtype)
     proto = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="glassnet"
+        helper.make_graph(
+            graph.nodes,
+            "glassnet",
+            [helper.make_tensor_value_info("input", element, ["batch", *sample])],
+            [helper.make_tensor_value_info("output", element, ["batch", *out_shape])],
+            graph.weights,
+        ),
+        opset_imports=[helper.make_opsetid("", opset)],
+        producer_name="glassnet",
     )
     onnx.checker.check_model(proto)
     from glassnet.io import atomic_write
@@ -112,72 +96,9 @@ def export_onnx(
         f.write(proto.SerializeToString())
 
 
-Emit = Callable[..., str]
-
-
 def _output_shape(model: Module, sample: list[int], dtype: np.dtype) -> list[int]:
     """The output shape of one sample, from a forward pass in eval mode (modes restored)."""
-    from glassnet.autograd.engine import no_grad
+    from glassnet.autograd import no_grad
 
     with temporary_mode(model, training=False), no_grad():
         return list(model(np.zeros((1, *sample), dtype=dtype)).shape[1:])
-
-
-def _linear(layer: layers.Linear, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    if layer.weight is None:
-        raise ExportError(
-            f"export_onnx: layer {name!r} has not been built yet (call the model once)"
-        )
-    out = emit("MatMul", [x, constant(f"{name}.weight", layer.weight.numpy())])
-    if layer.bias is not None:
-        out = emit("Add", [out, constant(f"{name}.bias", layer.bias.numpy())])
-    return out
-
-
-def _bias(layer: layers.Bias, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    return emit("Add", [x, constant(f"{name}.bias", layer.bias.numpy())])
-
-
-def _leaky(layer: act.LeakyReLU, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    return emit("LeakyRelu", [x], alpha=float(layer.slope))
-
-
-def _elu(layer: act.ELU, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    return emit("Elu", [x], alpha=float(layer.alpha))
-
-
-def _gelu(layer: act.GELU, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    return emit("Gelu", [x], approximate=layer.approximate)
-
-
-def _softmax(layer: act.Softmax, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    return emit("Softmax" if isinstance(layer, act.Softmax) else "LogSoftmax", [x], axis=layer.axis)
-
-
-def _flatten(layer: layers.Flatten, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    if layer.start_dim != 1:
-        raise ExportError(f"export_onnx: layer {name!r}: only Flatten(start_dim=1) maps to ONNX")
-    return emit("Flatten", [x], axis=1)
-
-
-def _batch_norm(layer: layers.BatchNorm1d, name: str, x: str, emit: Emit, constant: Emit) -> str:
-    n = layer.num_features
-    scale = layer.weight.numpy() if layer.affine else np.ones(n)
-    shift = layer.bias.numpy() if layer.affine else np.zeros(n)
-    inputs = [x, constant(f"{name}.weight", scale), constant(f"{name}.bias", shift),
-              constant(f"{name}.running_mean", layer.running_mean),
-              constant(f"{name}.running_var", layer.running_var)]  # fmt: skip
-    return emit("BatchNormalization", inputs, epsilon=float(layer.eps))
-
-
-_EMITTERS: dict[type, Callable[..., str]] = {
-    layers.Linear: _linear,
-    layers.Bias: _bias,
-    act.LeakyReLU: _leaky,
-    act.ELU: _elu,
-    act.GELU: _gelu,
-    act.Softmax: _softmax,
-    act.LogSoftmax: _softmax,
-    layers.Flatten: _flatten,
-    layers.BatchNorm1d: _batch_norm,
-}

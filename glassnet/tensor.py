@@ -96,7 +96,10 @@ class Tensor:
     __slots__ = (
         "__weakref__",
         "_ctx",
+        "_hooks",
+        "_post_accumulate_hooks",
         "_retain_grad",
+        "_version",
         "_watched",
         "data",
         "grad",
@@ -104,9 +107,7 @@ class Tensor:
         "requires_grad",
     )
     __array_ufunc__ = None  # makes ``ndarray * Tensor`` call Tensor.__rmul__ instead of NumPy
-    __hash__ = (
-        object.__hash__
-    )  # __eq__ is elementwise; identity hashing keeps Tensors usable as keys
+    __hash__ = object.__hash__  # __eq__ is elementwise; hashing by identity keeps Tensors dict keys
 
     def __init__(
         self,
@@ -119,24 +120,15 @@ class Tensor:
         self.grad: np.ndarray | None = None
         self.requires_grad = False
         self.name = name
-        self._ctx: Context | None = None
-        self._watched = False
-        self._retain_grad = False
+        # The graph's bookkeeping, owned by glassnet.autograd.graph:
+        self._ctx: Context | None = None  # the node of the op that made this Tensor
+        self._version = 0  # bumped by every in-place change of data
+        self._watched = False  # recorded by a GradientTape without requiring grad
+        self._retain_grad = False  # keep .grad although not a leaf
+        self._hooks: list[Any] | None = None
+        self._post_accumulate_hooks: list[Any] | None = None
         if requires_grad:
             self.requires_grad_(True)
-
-    @classmethod
-    def _from_op(cls, data: np.ndarray, ctx: Context | None, requires_grad: bool) -> Tensor:
-        """The fast constructor used by Function.apply (no dtype inference)."""
-        t = cls.__new__(cls)
-        t.data = data
-        t.grad = None
-        t.requires_grad = requires_grad
-        t.name = None
-        t._ctx = ctx
-        t._watched = False
-        t._retain_grad = False
-        return t
 
     # ----------------------------------------------------------------- NumPy-style properties
     @property
@@ -165,6 +157,14 @@ class Tensor:
         """The graph node of the op that made this Tensor (None for a leaf): it prints as
         ``<MulOp>`` and holds the op's ``function`` and its input Tensors, ``parents``."""
         return self._ctx
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a Tensor with {self.data.size} elements is ambiguous "
+                f"(shape {self.shape}): use .any() or .all()"
+            )
+        return bool(self.data.item())
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
@@ -207,6 +207,25 @@ class Tensor:
         """
         engine.backward(self, grad, retain_graph=retain_graph)
 
+    def register_hook(self, hook: Any) -> Any:
+        """Call ``hook(grad)`` whenever this Tensor's gradient has been computed in a backward
+        pass; a hook may return a replacement gradient. Returns a handle with ``remove()``.
+
+        Examples:
+            >>> import glassnet as gn
+            >>> x = gn.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = x.register_hook(lambda g: g * 10)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            array([20., 40.], dtype=float32)
+        """
+        return graph.add_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> Any:
+        """Call ``hook(tensor)`` on a leaf right after a backward pass added into its ``.grad``
+        (data-parallel training starts sending a gradient the moment it is ready)."""
+        return graph.add_hook(self, hook, after_accumulate=True)
+
     def retain_grad(self) -> Tensor:
         """Also store ``.grad`` on this non-leaf Tensor during backward (for inspection)."""
         self._retain_grad = True
@@ -218,7 +237,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph."""
-        return Tensor._from_op(self.data, None, False)
+        return Tensor(self.data)
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
@@ -380,6 +399,14 @@ class Tensor:
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         return ops.logsumexp(self, axis, keepdims)
 
+    def any(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Whether any element (along ``axis``) is nonzero: a bool Tensor, not differentiable."""
+        return Tensor(np.any(self.data, axis=axis, keepdims=keepdims))
+
+    def all(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Whether every element (along ``axis``) is nonzero: a bool Tensor."""
+        return Tensor(np.all(self.data, axis=axis, keepdims=keepdims))
+
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         return ops.argmax(self, axis, keepdims)
 
@@ -495,6 +522,6 @@ def rand(
 
 
 # The ops package builds on Tensor, so it is imported after the class exists; the methods above
-# look ``ops`` and ``engine`` up when they are called.
+# look ``ops``, ``engine`` and ``graph`` up when they are called.
 from glassnet import ops  # noqa: E402
-from glassnet.autograd import engine  # noqa: E402
+from glassnet.autograd import engine, graph  # noqa: E402

@@ -1,7 +1,16 @@
-"""The autograd machinery: the Function base class and the one graph walker (the engine)."""
+"""The autograd machinery, in the order a reader meets it.
 
-from glassnet.autograd.engine import GradientTape, enable_grad, grad, is_grad_enabled, no_grad
+- :mod:`~glassnet.autograd.graph`: who joins the graph (grad mode per thread, tracking, tensor
+  versions, hooks);
+- :mod:`~glassnet.autograd.function`: ``Function``, one op with a hand-written forward and
+  backward, and ``Context``, its graph node;
+- :mod:`~glassnet.autograd.engine`: the backward pass, one walk with three callers
+  (``loss.backward()``, ``gn.grad``/``GradientTape``, ``Module.backward``).
+"""
+
+from glassnet.autograd.engine import GradientTape, grad
 from glassnet.autograd.function import Context, Function
+from glassnet.autograd.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
     "Context",
@@ -11,4 +20,5 @@ __all__ = [
     "grad",
     "is_grad_enabled",
     "no_grad",
+    "set_grad_enabled",
 ]

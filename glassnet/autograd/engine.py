@@ -1,255 +1,94 @@
-"""The one graph walker. Every backward in glassnet goes through :func:`run_backward`.
+"""The backward pass: one plain walk over the graph, and the three ways to start it.
 
-A graph is made of Tensors: a Tensor made by an op holds a Context (``tensor._ctx``) that
-names the Function and the input Tensors. Backward visits nodes in reverse topological order
-(found iteratively, so a 10,000-op chain needs no recursion), calls each Function's hand-written
-backward once all gradients flowing into its output have been summed, and passes the results
-on to the inputs. Summing a gradient back to an input's shape after broadcasting happens here,
-once, so no op's backward has to think about broadcasting.
+A graph is made of Tensors: a Tensor made by a recorded op holds its node (``tensor._ctx``, also
+``tensor.grad_fn``) naming the Function and the input Tensors. :func:`backward_pass` visits the
+Tensors in reverse topological order (outputs before the inputs they were made from, found
+iteratively, so a 10,000-op chain needs no recursion). When it reaches a Tensor, every gradient
+flowing into it has been summed, so it hands that gradient over and calls the op's hand-written
+backward once, passing the results on to the inputs. Compare micrograd's ``Value.backward``:
+the same walk, with arrays instead of numbers.
+
+Three callers start it:
+
+- :func:`backward` (``loss.backward()``): adds the gradient into ``.grad`` of every leaf that
+  requires grad;
+- :func:`grad` (``gn.grad``, ``GradientTape.gradient``): returns the gradients of chosen Tensors
+  and touches no ``.grad``;
+- ``Module.backward(dy)`` (a layer driven by hand) is ``backward`` from the layer's output, then
+  reading the gradient of the layer's input.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from glassnet.errors import GraphFreedError, ShapeError
+from glassnet.autograd import graph
+from glassnet.errors import ShapeError
 
 if TYPE_CHECKING:
     from glassnet.tensor import Tensor
 
-
-class _GradMode:
-    enabled = True
-
-
-def is_grad_enabled() -> bool:
-    """True unless inside :class:`no_grad`."""
-    return _GradMode.enabled
+Follow = Callable[["Tensor"], bool]
+Deliver = Callable[["Tensor", np.ndarray], None]
 
 
-class _SetGradMode(contextlib.ContextDecorator):
-    mode = True
-
-    def __enter__(self) -> None:
-        self._previous = _GradMode.enabled
-        _GradMode.enabled = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self._previous
-
-    def _recreate_cm(self) -> _SetGradMode:
-        return type(self)()  # a fresh instance per decorated call, so recursion nests correctly
-
-
-class no_grad(_SetGradMode):
-    """Record no graph: for evaluation and for in-place parameter updates.
-
-    Works as a context manager and as a decorator.
-
-    Examples:
-        >>> import glassnet as gn
-        >>> w = gn.ones(3, requires_grad=True)
-        >>> with gn.no_grad():
-        ...     y = w * 2
-        >>> y.requires_grad
-        False
-    """
-
-    mode = False
-
-
-class enable_grad(_SetGradMode):
-    """Record the graph again inside a :class:`no_grad` block."""
-
-    mode = True
-
-
-def unbroadcast(grad: np.ndarray, shape: tuple[int, ...], op: str = "", position: int = 0):
-    """Sum ``grad`` back to ``shape``: the backward of NumPy broadcasting.
-
-    A gradient of any other shape breaks the rule that each input's gradient has that input's
-    shape, and is reported as a ShapeError naming the Function and the input position.
-    """
-    if grad.shape == shape:
-        return grad
-    lead = grad.ndim - len(shape)
-    if lead < 0 or any(s != 1 and s != g for s, g in zip(shape, grad.shape[lead:])):
-        raise ShapeError(
-            f"{op}.backward returned a gradient of shape {grad.shape} for input {position}, "
-            f"which has shape {shape}"
-        )
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and grad.shape[lead + i] != 1
-    )
-    return grad.sum(axis=axes).reshape(shape)
-
-
-def _topological_order(
-    roots: Sequence[Tensor], stops: Container[Tensor], targets: Container[Tensor]
-):
-    """Nodes reachable from ``roots`` (not past ``stops``), each after every node that uses it."""
+def topological_order(roots: Sequence[Tensor], follow: Follow) -> list[Tensor]:
+    """Every Tensor reachable from ``roots`` through inputs that ``follow`` accepts, each listed
+    before the inputs it was made from."""
     order: list[Tensor] = []
-    visited: set[Tensor] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False) for root in roots]
+    visited: set[Tensor] = set()  # Tensors hash by identity
+    stack = [(root, False) for root in roots]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        ctx = node._ctx
-        if ctx is None or node in stops:
-            continue
-        for parent in ctx.parents:
-            if parent not in visited and (
-                parent.requires_grad
-                or parent._ctx is not None
-                or parent._watched
-                or parent in targets
-            ):
-                stack.append((parent, False))
-    order.reverse()  # post-order puts inputs first; backward wants outputs first
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)  # after all of its inputs: post-order
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            if node._ctx is not None:
+                stack += [(p, False) for p in node._ctx.parents if follow(p) and p not in visited]
+    order.reverse()
     return order
 
 
-def _leading_to(
-    order: list[Tensor], targets: Container[Tensor], stops: Container[Tensor]
-) -> set[Tensor]:
-    """The nodes from which some target can be reached: only they need a gradient."""
-    leads: set[Tensor] = set()
-    for node in reversed(order):  # inputs before the nodes that use them
-        if node in targets:
-            leads.add(node)
-        elif node._ctx is not None and node not in stops:
-            if any(p in leads for p in node._ctx.parents):
-                leads.add(node)
-    return leads
-
-
-def run_backward(
+def backward_pass(
     roots: Sequence[Tensor],
     root_grads: Sequence[np.ndarray],
-    inputs: Sequence[Tensor] = (),
-    *,
-    accumulate: bool = True,
-    stop_at_inputs: bool = False,
+    follow: Follow,
+    deliver: Deliver,
     retain_graph: bool = False,
-) -> list[np.ndarray | None]:
-    """Backpropagate ``root_grads`` from ``roots`` through the recorded graph.
+) -> None:
+    """Backpropagate ``root_grads`` from ``roots``.
 
     Args:
-        roots: where the walk starts.
-        root_grads: the gradient of each root.
-        inputs: Tensors whose gradients are returned (None where none flows).
-        accumulate: add gradients into ``.grad`` of leaves that require grad (``loss.backward()``);
-            when False nothing's ``.grad`` is touched (``GradientTape``, :func:`grad`).
-        stop_at_inputs: treat ``inputs`` as the edge of the graph (``Module.backward``).
-        retain_graph: keep saved arrays so the graph can be walked again.
+        follow: whether a gradient for this Tensor is wanted (the walk goes no further).
+        deliver: called once per Tensor reached, with its complete gradient.
+        retain_graph: keep the saved arrays, so the graph can be walked again.
     """
-    # Tensors are dict keys by identity (their __eq__ is elementwise, but equal hashes only
-    # ever meet for the very same object), which is cheaper than keying by id().
-    targets = set(inputs)
-    stops = targets if stop_at_inputs else set()
-    order = _topological_order(roots, stops, targets)
-    leads = _leading_to(order, targets, stops) if targets else None
-
-    grads: dict[Tensor, Any] = {}
+    grads: dict[Tensor, np.ndarray] = {}
     for root, g in zip(roots, root_grads):
-        grads[root] = g if root not in grads else grads[root] + g
-    results: list[np.ndarray | None] = [None] * len(inputs)
-    # Arrays already handed to a leaf or a caller (or given by the caller): a second taker
-    # gets a copy, so no two .grad arrays are ever the same object.
-    claimed = {id(g) for g in root_grads}
-
-    for node in order:
-        g = grads.pop(node, None)
-        if g is None:
-            continue
-        if node in targets:
-            for i, t in enumerate(inputs):
-                if t is node:
-                    results[i] = _claim(g, claimed)
-        ctx = node._ctx
-        if ctx is None or node in stops:
-            if accumulate and ctx is None and node.requires_grad:
-                _accumulate(node, g, claimed)
-            continue
-        if accumulate and node._retain_grad:
-            _accumulate(node, g, claimed)
-        if ctx.released:
-            raise GraphFreedError(
-                f"backward through {ctx.function.__name__} a second time: its saved arrays were "
-                "released by the first backward(). Pass retain_graph=True to the first call to "
-                "walk the graph again."
-            )
-        # Which inputs want a gradient: those that require one, and (for explicit targets)
-        # those on a path to a target. A backward may skip the rest (Linear skips dx).
-        if leads is None:
-            needs = tuple([p.requires_grad for p in ctx.parents])
-        elif accumulate:
-            needs = tuple([p.requires_grad or p in leads for p in ctx.parents])
-        else:
-            needs = tuple([p in leads for p in ctx.parents])
+        grads[root] = grads[root] + g if root in grads else g
+    for tensor in topological_order(roots, follow):
+        if tensor not in grads:
+            continue  # no path from a root carries a gradient here
+        g = grads.pop(tensor)
+        if tensor._hooks:
+            g = graph.run_hooks(tensor, g)
+        deliver(tensor, g)
+        node = tensor._ctx
+        if node is None:
+            continue  # a leaf
+        needs = tuple([follow(p) for p in node.parents])
         if True in needs:
-            ctx.needs_input_grad = needs
-            _propagate(ctx, g, grads)
+            for parent, pg in zip(node.parents, node.backward(g, needs)):
+                if pg is not None:
+                    grads[parent] = grads[parent] + pg if parent in grads else pg
         if not retain_graph:
-            ctx.release()
-    return results
-
-
-def _propagate(ctx, g: np.ndarray, grads: dict[Tensor, np.ndarray]) -> None:
-    """Call one Function's backward and hand each input its gradient (summed if already there)."""
-    input_grads = ctx.function.backward(ctx, g)
-    parents = ctx.parents
-    if not isinstance(input_grads, (tuple, list)):
-        input_grads = (input_grads,)
-    if len(input_grads) != len(parents):
-        raise TypeError(
-            f"{ctx.function.__name__}.backward returned {len(input_grads)} gradient(s) "
-            f"for {len(parents)} input(s)"
-        )
-    needs = ctx.needs_input_grad
-    for position, (parent, need, pg) in enumerate(zip(parents, needs, input_grads)):
-        if not need or pg is None:
-            continue
-        data = parent.data
-        if type(pg) is not np.ndarray:
-            pg = np.asarray(pg)
-        if pg.shape != data.shape:
-            pg = unbroadcast(pg, data.shape, ctx.function.__name__, position)
-        if pg.dtype != data.dtype:
-            pg = pg.astype(data.dtype)
-        previous = grads.get(parent)
-        grads[parent] = pg if previous is None else previous + pg
-
-
-def _claim(g: np.ndarray, claimed: set[int]) -> np.ndarray:
-    """``g`` itself if nobody else can hold it, else a copy.
-
-    A fresh array that owns its memory and was not handed out before is taken as it is (no
-    copy on the hot path); a view, a read-only array, or one already given to another tensor
-    (``a + b`` gives both the same gradient object) is copied.
-    """
-    if g.base is None and id(g) not in claimed and g.flags.writeable:
-        claimed.add(id(g))
-        return g
-    return g.copy()
-
-
-def _accumulate(tensor: Tensor, g: np.ndarray, claimed: set[int]) -> None:
-    if tensor.grad is None:
-        tensor.grad = _claim(g, claimed)
-    else:
-        # Not in place: the existing array may still be waiting as another node's gradient.
-        tensor.grad = tensor.grad + g
+            node.release()
 
 
 def root_gradient(root: Tensor, grad: Any) -> np.ndarray:
@@ -271,16 +110,47 @@ def root_gradient(root: Tensor, grad: Any) -> np.ndarray:
     return grad
 
 
+# --------------------------------------------------------------------------- loss.backward()
 def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False) -> None:
-    """``tensor.backward()``: accumulate d tensor / d leaf into every leaf's ``.grad``."""
+    """``tensor.backward()``: add d tensor / d leaf into ``.grad`` of every leaf requiring grad
+    (and of non-leaves that asked for it with ``retain_grad()``)."""
     if not tensor.requires_grad:
         raise RuntimeError(
             "backward() on a Tensor that does not require grad: no parameter or input with "
             "requires_grad=True was used to compute it (or it was computed under no_grad)"
         )
-    run_backward([tensor], [root_gradient(tensor, grad)], retain_graph=retain_graph)
+    root_grad = root_gradient(tensor, grad)
+    handed_out = {id(root_grad)}  # the caller's array is never adopted as someone's .grad
+
+    def deliver(t: Tensor, g: np.ndarray) -> None:
+        if t._ctx is None or t._retain_grad:
+            accumulate(t, g, handed_out)
+
+    backward_pass([tensor], [root_grad], _requires_grad, deliver, retain_graph)
 
 
+_requires_grad: Follow = attrgetter("requires_grad")
+
+
+def accumulate(tensor: Tensor, g: np.ndarray, handed_out: set[int]) -> None:
+    """Add ``g`` into ``tensor.grad``, then run its post-accumulate hooks.
+
+    A fresh array that owns its memory becomes ``.grad`` as it is, without a copy; one that is
+    a view, read-only, or already handed to another Tensor (``a + b`` gives both the same array)
+    is copied, so no two ``.grad`` arrays are ever one object.
+    """
+    if tensor.grad is None:
+        adoptable = g.base is None and g.flags.writeable and id(g) not in handed_out
+        tensor.grad = g if adoptable else g.copy()
+        handed_out.add(id(tensor.grad))
+    else:
+        # Not in place: the existing array may still be waiting as another node's gradient.
+        tensor.grad = np.asarray(tensor.grad + g)  # asarray: 0-d sums are NumPy scalars
+    if tensor._post_accumulate_hooks:
+        graph.run_post_accumulate_hooks(tensor)
+
+
+# --------------------------------------------------------------------------- gn.grad
 def grad(
     outputs: Tensor | Sequence[Tensor],
     inputs: Tensor | Iterable[Tensor],
@@ -303,11 +173,22 @@ def grad(
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     if not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs] * len(outs)
-    single = isinstance(inputs, Tensor)
-    ins: list[Tensor] = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    targets: list[Tensor] = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    # Only Tensors from which a target can be reached need a gradient ("leads" to a target).
+    leads = set(targets)
+    for t in reversed(topological_order(outs, graph.is_tracked)):  # inputs before outputs
+        if t._ctx is not None and any(p in leads for p in t._ctx.parents):
+            leads.add(t)
+    wanted, found = set(targets), {}
+
+    def deliver(t: Tensor, g: np.ndarray) -> None:
+        if t in wanted:
+            found[t] = g
+
     root_grads = [root_gradient(o, g) for o, g in zip(outs, grad_outputs)]
-    result = run_backward(outs, root_grads, ins, accumulate=False, retain_graph=retain_graph)
-    return result[0] if single else result
+    backward_pass(outs, root_grads, leads.__contains__, deliver, retain_graph)
+    result = [None if t not in found else found[t].copy() for t in targets]
+    return result[0] if isinstance(inputs, Tensor) else result
 
 
 class GradientTape:
@@ -333,7 +214,7 @@ class GradientTape:
         self.persistent = persistent
         self._used = False
         self._watched: list[Tensor] = []
-        self._grad_mode = enable_grad()
+        self._grad_mode = graph.enable_grad()
 
     def __enter__(self) -> GradientTape:
         self._grad_mode.__enter__()
@@ -342,16 +223,12 @@ class GradientTape:
     def __exit__(self, *exc: object) -> None:
         self._grad_mode.__exit__(*exc)
         for t in self._watched:
-            t._watched = False
+            graph.unwatch(t)
 
     def watch(self, *tensors: Tensor) -> None:
         """Record ops on these Tensors too, although they do not require grad."""
         for t in tensors:
-            if t.data.dtype.kind != "f":
-                raise TypeError(
-                    f"GradientTape.watch: only float Tensors have gradients, not {t.dtype}"
-                )
-            t._watched = True
+            graph.watch(t)
             self._watched.append(t)
 
     def gradient(self, target: Tensor, sources: Tensor | Iterable[Tensor], output_gradients=None):

@@ -1,9 +1,12 @@
 """``Function``: one differentiable operation, a forward and a backward written by hand in NumPy.
 
 Every gradient in glassnet comes from a ``Function.backward``. ``Function.apply`` runs the
-forward on plain arrays and, when a gradient may be wanted later, records a graph node: the
-output Tensor keeps a :class:`Context` holding the Function, its input Tensors and whatever the
-forward saved for the backward.
+forward on plain arrays and wraps the result in a Tensor; if that result joins the graph (which
+:mod:`glassnet.autograd.graph` decides), it keeps a :class:`Context`, the graph node: the
+Function, its input Tensors and whatever the forward saved for the backward.
+
+Naming rule: every Function's class name ends in ``Op`` (``MulOp``, ``ReluOp``, ``LinearOp``), so
+a graph node never shares a name with a layer (``nn.ReLU``) and ``grad_fn`` reads ``<ReluOp>``.
 """
 
 from __future__ import annotations
@@ -12,29 +15,39 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from glassnet.autograd import engine
-from glassnet.errors import GraphFreedError
+from glassnet.autograd import graph
+from glassnet.errors import GraphFreedError, ShapeError
 from glassnet.tensor import Tensor, as_tensor
 
 
 class Context:
-    """What one call of a Function remembers for its backward.
+    """A graph node: what one call of a Function remembers for its backward.
 
     Attributes:
         function: the Function subclass that made the output.
         parents: the input Tensors, in call order (a tuple, so the graph is deterministic).
-        needs_input_grad: set by the engine just before ``backward``: one bool per input telling
-            whether its gradient is wanted, so a backward can skip work nobody reads.
+        needs_input_grad: one bool per input telling whether its gradient is wanted, set just
+            before ``backward`` runs, so a backward can skip work nobody reads.
+        saved_versions: the Tensors whose arrays the forward saved, with their versions then.
 
     A forward may also store plain attributes (``ctx.axis = axis``) for its backward.
     """
 
-    __slots__ = ("__dict__", "_released", "_saved", "function", "needs_input_grad", "parents")
+    __slots__ = (
+        "__dict__",
+        "_released",
+        "_saved",
+        "function",
+        "needs_input_grad",
+        "parents",
+        "saved_versions",
+    )
 
     def __init__(self, function: type[Function], parents: tuple[Tensor, ...]) -> None:
         self.function = function
         self.parents = parents
         self.needs_input_grad: tuple[bool, ...] = ()
+        self.saved_versions: tuple[tuple[Tensor, int], ...] = ()
         self._saved: tuple[Any, ...] = ()
         self._released = False
 
@@ -51,7 +64,7 @@ class Context:
     def saved_tensors(self) -> tuple[Any, ...]:
         if self._released:
             raise GraphFreedError(
-                f"{self.function.__name__}: the arrays saved for backward were already released "
+                f"{self.name()}: the arrays saved for backward were already released "
                 "by an earlier backward(); pass retain_graph=True to that call to backward twice"
             )
         return self._saved
@@ -73,6 +86,64 @@ class Context:
     def __repr__(self) -> str:
         return f"<{self.function.__name__}>"
 
+    def backward(self, grad: np.ndarray, needs: tuple[bool, ...]) -> list[np.ndarray | None]:
+        """Run the Function's backward for the output gradient ``grad``: one gradient per parent,
+        each of that parent's shape and dtype (None where ``needs`` says nobody wants it)."""
+        if self._released:
+            raise GraphFreedError(
+                f"backward through {self.name()} a second time: its saved arrays were released "
+                "by the first backward(). Pass retain_graph=True to the first call to walk the "
+                "graph again."
+            )
+        graph.check_versions(self)
+        self.needs_input_grad = needs
+        grads = self.function.backward(self, grad)
+        if not isinstance(grads, (tuple, list)):
+            grads = (grads,)
+        if len(grads) != len(self.parents):
+            raise TypeError(
+                f"{self.name()}.backward returned {len(grads)} gradient(s) "
+                f"for {len(self.parents)} input(s)"
+            )
+        return [
+            None if not need or g is None else _fit(np.asarray(g), parent, self.name(), i)
+            for i, (parent, need, g) in enumerate(zip(self.parents, needs, grads))
+        ]
+
+
+def _fit(grad: np.ndarray, parent: Tensor, op: str, position: int) -> np.ndarray:
+    """A gradient in its input's shape (summing away broadcasting) and dtype."""
+    if grad.shape != parent.data.shape:
+        grad = unbroadcast(grad, parent.data.shape, op, position)
+    if grad.dtype != parent.data.dtype:
+        grad = grad.astype(parent.data.dtype)
+    return grad
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...], op: str = "", position: int = 0):
+    """Sum ``grad`` back to ``shape``: the backward of NumPy broadcasting, done here once so no
+    op's backward has to think about it.
+
+    A gradient of any other shape breaks the rule that each input's gradient has that input's
+    shape, and is reported as a ShapeError naming the Function and the input position.
+
+    Examples:
+        >>> from glassnet.autograd.function import unbroadcast
+        >>> unbroadcast(np.ones((4, 2, 3)), (2, 1))
+        array([[12.],
+               [12.]])
+    """
+    lead = grad.ndim - len(shape)
+    if lead < 0 or any(s != 1 and s != g for s, g in zip(shape, grad.shape[lead:])):
+        raise ShapeError(
+            f"{op}.backward returned a gradient of shape {grad.shape} for input {position}, "
+            f"which has shape {shape}"
+        )
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and grad.shape[lead + i] != 1
+    )
+    return grad.sum(axis=axes).reshape(shape)
+
 
 class Function:
     """Base class of every differentiable operation.
@@ -88,7 +159,7 @@ class Function:
 
     Examples:
         >>> import numpy as np, glassnet as gn
-        >>> class Sin(gn.Function):
+        >>> class SinOp(gn.Function):
         ...     @staticmethod
         ...     def forward(ctx, x):
         ...         ctx.save_for_backward(x)
@@ -98,7 +169,7 @@ class Function:
         ...         (x,) = ctx.saved_tensors
         ...         return grad * np.cos(x)
         >>> x = gn.tensor([0.0, 1.0], requires_grad=True)
-        >>> Sin.apply(x).sum().backward()
+        >>> SinOp.apply(x).sum().backward()
         >>> x.grad.round(4)
         array([1.    , 0.5403], dtype=float32)
     """
@@ -113,30 +184,21 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Any, **kwargs: Any) -> Tensor:
-        """Run the forward and, if any input is part of a graph, record the output's node."""
+        """Run the forward on the inputs' arrays; the result joins the graph if any input is
+        tracked (see :mod:`glassnet.autograd.graph`)."""
         tensors = _as_tensors(inputs, cls.__name__)
-        ctx = Context(cls, tensors)
-        data = cls.forward(ctx, *[t.data for t in tensors], **kwargs)
-        if type(data) is not np.ndarray:
-            data = np.asarray(data)
-        if not engine.is_grad_enabled() or data.dtype.kind != "f":
-            return Tensor._from_op(data, None, False)
-        tracked = False
-        for t in tensors:
-            if t.requires_grad:
-                return Tensor._from_op(data, ctx, True)
-            if t._ctx is not None or t._watched:
-                tracked = True  # in a graph that reaches a watched input: record, no grad
-        return Tensor._from_op(data, ctx if tracked else None, False)
+        node = Context(cls, tensors)
+        data = cls.forward(node, *[t.data for t in tensors], **kwargs)
+        output = graph.attach(Tensor(np.asarray(data)), node, tensors)
+        if output._ctx is node and node._saved:
+            node.saved_versions = graph.versions_of_saved(node, (*tensors, output))
+        return output
 
 
 def _as_tensors(inputs: tuple[Any, ...], op: str) -> tuple[Tensor, ...]:
     """Inputs as Tensors; Python and NumPy scalars take the dtype of the first float Tensor."""
-    for x in inputs:
-        if not isinstance(x, Tensor):
-            break
-    else:
-        return inputs  # the common case: nothing to convert
+    if all(isinstance(x, Tensor) for x in inputs):
+        return inputs
     like = None
     for x in inputs:
         if isinstance(x, Tensor) and (like is None or x.data.dtype.kind == "f"):

@@ -36,7 +36,8 @@ from glassnet.nn.losses import (
     NLLLoss,
     get_loss,
 )
-from glassnet.nn.module import Module, Parameter
+from glassnet.nn.module import Module
+from glassnet.nn.parameter import Parameter
 
 __all__ = [
     "ELU", "GELU", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Bias", "CategoricalCrossentropy",

@@ -11,12 +11,25 @@ from glassnet.tensor import Tensor
 
 
 class Activation(Module):
-    """Base of the activation modules: their settings are their attributes."""
+    """Base of the activation modules: their settings are their attributes.
+
+    ``onnx_op`` names the ONNX operator that computes the same function (None: there is none),
+    and ``onnx_attributes`` gives its settings in ONNX's words.
+    """
 
     settings: tuple[str, ...] = ()
+    onnx_op: str | None = None
 
     def get_config(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.settings}
+
+    def onnx_attributes(self) -> dict[str, Any]:
+        return {}
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        if self.onnx_op is None:
+            return super().to_onnx(graph, x, name)
+        return graph.node(self.onnx_op, [x], **self.onnx_attributes())
 
 
 class ReLU(Activation):
@@ -25,8 +38,10 @@ class ReLU(Activation):
     Examples:
         >>> from glassnet import nn
         >>> nn.ReLU()(np.array([-1.0, 2.0]))
-        Tensor([0., 2.], dtype=float64, grad_fn=<ReluOp>)
+        Tensor([0., 2.], dtype=float64)
     """
+
+    onnx_op = "Relu"
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.relu(x)
@@ -36,6 +51,11 @@ class LeakyReLU(Activation):
     """x for x > 0, slope * x otherwise."""
 
     settings = ("slope",)
+
+    onnx_op = "LeakyRelu"
+
+    def onnx_attributes(self) -> dict[str, Any]:
+        return dict(alpha=float(self.slope))
 
     def __init__(self, slope: float = 0.01) -> None:
         super().__init__()
@@ -53,6 +73,11 @@ class ELU(Activation):
 
     settings = ("alpha",)
 
+    onnx_op = "Elu"
+
+    def onnx_attributes(self) -> dict[str, Any]:
+        return dict(alpha=float(self.alpha))
+
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
         self.alpha = alpha
@@ -69,6 +94,11 @@ class GELU(Activation):
 
     settings = ("approximate",)
 
+    onnx_op = "Gelu"
+
+    def onnx_attributes(self) -> dict[str, Any]:
+        return dict(approximate=self.approximate)
+
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         self.approximate = approximate
@@ -80,12 +110,16 @@ class GELU(Activation):
 class Sigmoid(Activation):
     """1 / (1 + e^-x)."""
 
+    onnx_op = "Sigmoid"
+
     def forward(self, x: Tensor) -> Tensor:
         return ops.sigmoid(x)
 
 
 class Tanh(Activation):
     """Hyperbolic tangent."""
+
+    onnx_op = "Tanh"
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.tanh(x)
@@ -94,6 +128,8 @@ class Tanh(Activation):
 class Softplus(Activation):
     """log(1 + e^x), a smooth ReLU."""
 
+    onnx_op = "Softplus"
+
     def forward(self, x: Tensor) -> Tensor:
         return ops.softplus(x)
 
@@ -101,12 +137,16 @@ class Softplus(Activation):
 class Sin(Activation):
     """sin(x) (for periodic targets and SIREN-style nets)."""
 
+    onnx_op = "Sin"
+
     def forward(self, x: Tensor) -> Tensor:
         return ops.sin(x)
 
 
 class Identity(Activation):
     """Returns its input unchanged (the "linear" activation)."""
+
+    onnx_op = "Identity"
 
     def forward(self, x: Tensor) -> Tensor:
         return x
@@ -116,6 +156,11 @@ class Softmax(Activation):
     """Probabilities along ``axis`` (default: the last)."""
 
     settings = ("axis",)
+
+    onnx_op = "Softmax"
+
+    def onnx_attributes(self) -> dict[str, Any]:
+        return dict(axis=self.axis)
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
@@ -132,6 +177,11 @@ class LogSoftmax(Activation):
     """Log-probabilities along ``axis``, computed stably."""
 
     settings = ("axis",)
+
+    onnx_op = "LogSoftmax"
+
+    def onnx_attributes(self) -> dict[str, Any]:
+        return dict(axis=self.axis)
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()

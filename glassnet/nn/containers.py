@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from glassnet.nn.layers import Dense, Embedding, Flatten, Linear
-from glassnet.nn.module import Module
+import numpy as np
+
+from glassnet.autograd import no_grad
+from glassnet.nn.module import Module, temporary_mode
 
 
 class Sequential(Module):
@@ -81,40 +83,51 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def summary(self) -> str:
-        """A table: one row per layer (type, output shape when known, parameter count), then
-        the totals. Output shapes come from the last forward call, or from the layer's size."""
-        rows = []
-        shape: tuple[Any, ...] | None = None
-        for name, layer in self._modules.items():
-            shape = _output_shape(layer, shape)
-            shown = "?" if shape is None else str(shape)
-            rows.append((name, _describe(layer), shown, f"{layer.num_parameters():,}"))
+    def summary(self, input_shape: tuple[int, ...] | None = None) -> str:
+        """A table: one row per layer (its label, output shape and parameter count), then the
+        totals.
+
+        Output shapes come from a dry run on one sample of zeros, in eval mode and without a
+        graph: of ``input_shape`` (one sample's shape, without the batch axis) or, when not
+        given, of the shape the first layer expects (see ``sample_input_shape``). Without
+        either they show as "?".
+        """
+        shapes = self._output_shapes(input_shape or self.sample_input_shape())
+        rows = [
+            (name, layer.summary_label(), shapes.get(name, "?"), f"{layer.num_parameters():,}")
+            for name, layer in self._modules.items()
+        ]
         total = self.num_parameters()
         trainable = self.num_parameters(trainable_only=True)
         return _table(self.name, rows, total, trainable)
 
+    def sample_input_shape(self) -> tuple[int, ...] | None:
+        first = next(iter(self._modules.values()), None)
+        return None if first is None else first.sample_input_shape()
 
-def _describe(layer: Module) -> str:
-    if isinstance(layer, Dense):
-        size = f"{layer.linear.in_features or '?'} -> {layer.out_features}"
-        return f"Dense({size}, activation={type(layer.activation).__name__})"
-    if isinstance(layer, Linear):
-        return f"Linear({layer.in_features or '?'} -> {layer.out_features})"
-    settings = layer.extra_repr()
-    return f"{type(layer).__name__}({settings})" if settings else type(layer).__name__
+    def _output_shapes(self, sample: tuple[int, ...] | None) -> dict[str, str]:
+        """Each layer's output shape (batch axis shown as None) in a dry run on one sample."""
+        if sample is None:
+            return {}
+        shapes: dict[str, str] = {}
 
+        def record(name: str) -> Any:
+            return lambda module, args, out: shapes.__setitem__(name, str((None, *out.shape[1:])))
 
-def _output_shape(layer: Module, previous: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
-    """The layer's output shape with the batch axis as None: seen at the last forward call,
-    known from its size, or (for a layer that keeps shapes) the previous layer's."""
-    last = layer._last_output
-    if last is not None and getattr(last, "ndim", 0) > 0:
-        return (None, *last.shape[1:])
-    if isinstance(layer, (Dense, Linear)):
-        return (None, layer.out_features)
-    keeps_shape = not isinstance(layer, (Flatten, Embedding)) and not list(layer.children())
-    return previous if keeps_shape else None
+        handles = [layer.register_forward_hook(record(n)) for n, layer in self._modules.items()]
+        dtype = self.input_dtype(np.dtype(np.float32)) if self.casts_input else np.int64
+        try:
+            with temporary_mode(self, training=False), no_grad():
+                self(np.zeros((1, *sample), dtype=dtype))
+        finally:
+            for handle in handles:
+                handle.remove()
+        return shapes
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        for child_name, layer in self._modules.items():
+            x = layer.to_onnx(graph, x, f"{name}.{child_name}" if name else child_name)
+        return x
 
 
 def _table(name: str, rows: Iterable[tuple[str, str, str, str]], total: int, trainable: int) -> str:

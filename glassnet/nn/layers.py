@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from glassnet import ops
-from glassnet.errors import ShapeError
+from glassnet.errors import ExportError, ShapeError
 from glassnet.nn import init as initializers
 from glassnet.nn.activations import get_activation
-from glassnet.nn.module import Module, Parameter
+from glassnet.nn.module import Module
+from glassnet.nn.parameter import Parameter
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import Tensor
 
@@ -79,7 +80,7 @@ class Linear(Module):
         if in_features is not None:
             self._build(in_features)
 
-    def _build(self, in_features: int) -> None:
+    def _build(self, in_features: int) -> Parameter:
         rng = get_rng(self._rng)
         dtype = self._lazy_dtype
         self.in_features = in_features
@@ -89,15 +90,32 @@ class Linear(Module):
             bias_init = self.bias_init or initializers.Uniform(-bound, bound)
             self.bias = Parameter(bias_init((self.out_features,), rng, dtype))
         self._lazy_dtype = None
+        return self.weight
 
     def forward(self, x: Tensor) -> Tensor:
-        if self.weight is None:
+        weight = self.weight
+        if weight is None:  # lazy: the first input fixes in_features
             if x.ndim == 0:
                 raise ShapeError("Linear got a 0-d input; it needs shape (..., in_features)")
-            self._build(x.shape[-1])
-        assert self.weight is not None and self.in_features is not None
-        _check_last_axis("Linear", x, self.in_features, "in_features")
-        return ops.linear(x, self.weight, self.bias)
+            weight = self._build(x.shape[-1])
+        _check_last_axis("Linear", x, weight.shape[0], "in_features")
+        return ops.linear(x, weight, self.bias)
+
+    def sample_input_shape(self) -> tuple[int, ...] | None:
+        return None if self.in_features is None else (self.in_features,)
+
+    def summary_label(self) -> str:
+        return f"Linear({self.in_features or '?'} -> {self.out_features})"
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        if self.weight is None:
+            raise ExportError(
+                f"export_onnx: layer {name!r} has not been built yet (call the model once)"
+            )
+        out = graph.node("MatMul", [x, graph.constant(f"{name}.weight", self.weight.numpy())])
+        if self.bias is not None:
+            out = graph.node("Add", [out, graph.constant(f"{name}.bias", self.bias.numpy())])
+        return out
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -136,6 +154,9 @@ class Bias(Module):
 
     def get_config(self) -> dict[str, Any]:
         return {"n": self.n}
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        return graph.node("Add", [x, graph.constant(f"{name}.bias", self.bias.numpy())])
 
     def extra_repr(self) -> str:
         return f"n={self.n}"
@@ -183,8 +204,24 @@ class Dense(Module):
         return self.linear.out_features
 
     def get_config(self) -> dict[str, Any]:
-        return {"in_features": self.linear.in_features, "out_features": self.out_features,
-                "activation": self.activation, "bias": self.linear.use_bias}  # fmt: skip
+        return {
+            "in_features": self.linear.in_features,
+            "out_features": self.out_features,
+            "activation": self.activation,
+            "bias": self.linear.use_bias,
+        }
+
+    def sample_input_shape(self) -> tuple[int, ...] | None:
+        return self.linear.sample_input_shape()
+
+    def summary_label(self) -> str:
+        size = f"{self.linear.in_features or '?'} -> {self.out_features}"
+        return f"Dense({size}, activation={type(self.activation).__name__})"
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        prefix = f"{name}." if name else ""
+        out = self.linear.to_onnx(graph, x, f"{prefix}linear")
+        return self.activation.to_onnx(graph, out, f"{prefix}activation")
 
     def __repr__(self) -> str:
         return (
@@ -205,6 +242,13 @@ class Flatten(Module):
 
     def get_config(self) -> dict[str, Any]:
         return {"start_dim": self.start_dim}
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        if self.start_dim != 1:
+            raise ExportError(
+                f"export_onnx: layer {name!r}: only Flatten(start_dim=1) maps to ONNX"
+            )
+        return graph.node("Flatten", [x], axis=1)
 
 
 class Dropout(Module):
@@ -230,6 +274,9 @@ class Dropout(Module):
 
     def get_config(self) -> dict[str, Any]:
         return {"p": self.p}
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        return graph.node("Identity", [x])  # the exported model computes eval mode
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
@@ -309,8 +356,25 @@ class BatchNorm1d(Module):
         return normalized * self.weight.reshape(shape) + self.bias.reshape(shape)
 
     def get_config(self) -> dict[str, Any]:
-        return {"num_features": self.num_features, "eps": self.eps, "momentum": self.momentum,
-                "affine": self.affine}  # fmt: skip
+        return {
+            "num_features": self.num_features,
+            "eps": self.eps,
+            "momentum": self.momentum,
+            "affine": self.affine,
+        }
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        n = self.num_features
+        scale = self.weight.numpy() if self.affine else np.ones(n)
+        shift = self.bias.numpy() if self.affine else np.zeros(n)
+        inputs = [
+            x,
+            graph.constant(f"{name}.weight", scale),
+            graph.constant(f"{name}.bias", shift),
+            graph.constant(f"{name}.running_mean", self.running_mean),
+            graph.constant(f"{name}.running_var", self.running_var),
+        ]
+        return graph.node("BatchNormalization", inputs, epsilon=float(self.eps))
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
@@ -331,9 +395,13 @@ class Embedding(Module):
     casts_input = False  # the input is indices, never cast to float
 
     def __init__(
-        self, num_embeddings: int, embedding_dim: int, init: Any = None, rng: RngLike = None,
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        init: Any = None,
+        rng: RngLike = None,
         dtype: Any = np.float32,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim

@@ -1,70 +1,39 @@
-"""``Module`` and ``Parameter``: the building blocks of models.
+"""``Module``: the building block of models — a container of Parameters and sub-modules.
 
-A Module holds Parameters and child Modules, registered as they are assigned as attributes
+A Module registers the Parameters and Modules assigned to it as attributes
 (``self.weight = Parameter(...)``, ``self.encoder = Sequential(...)``), so ``parameters()``,
-``named_parameters()`` and ``state_dict()`` find them in definition order.
+``named_parameters()`` and ``state_dict()`` find them in definition order. Calling a module,
+``model(x)``, runs the forward hooks and ``forward``, which a subclass writes as its own plain
+function, as in PyTorch.
 
-Two ways to drive a Module, one engine under both:
+Its other jobs live in files of their own and reach Module as base classes:
 
-- autograd: ``loss = loss_fn(model(x), y); loss.backward()`` fills every ``p.grad``;
-- by hand, as in the classic layer-by-layer designs: ``out = layer.forward(x)`` then
-  ``dx = layer.backward(dout)`` returns the gradient for the input and fills ``p.grad``.
-  ``backward`` walks the graph that the last forward recorded, stopping at that forward's input.
+- :mod:`~glassnet.nn.by_hand`: driving a layer by hand, ``layer.forward(x)`` then
+  ``layer.backward(dy)``, as the classic from-scratch lessons do;
+- :mod:`~glassnet.nn.state`: ``state_dict``, dtypes, and the config that saves a model's
+  architecture;
+- :mod:`~glassnet.nn.keras_facade`: ``compile``/``fit``/``evaluate``/``predict``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from glassnet.autograd import engine
-from glassnet.errors import ShapeError
-from glassnet.tensor import Tensor, as_array
+from glassnet.autograd.graph import RemovableHandle
+from glassnet.nn.by_hand import ByHand
+from glassnet.nn.keras_facade import KerasFacade
+from glassnet.nn.parameter import Parameter
+from glassnet.nn.state import State
+from glassnet.tensor import Tensor
+
+ForwardHook = Callable[..., Any]
 
 
-class Parameter(Tensor):
-    """A Tensor that is a model's weight: it requires grad, and Modules register it.
-
-    Examples:
-        >>> from glassnet import nn
-        >>> p = nn.Parameter([[1.0, 2.0]])
-        >>> p.requires_grad, p.shape
-        (True, (1, 2))
-    """
-
-    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
-        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
-
-    def __repr__(self) -> str:
-        return "Parameter" + super().__repr__()[len("Tensor") :]
-
-
-def _records_last_call(forward: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a Module's forward so every call (``m(x)`` or ``m.forward(x)``) prepares the input
-    and remembers the input and output, which ``Module.backward`` needs."""
-
-    @functools.wraps(forward)
-    def recorded_forward(self: Module, x: Any, *args: Any, **kwargs: Any) -> Any:
-        if type(x) is not Tensor or x._ctx is None:  # an op's output passes as it is
-            x = self._prepare_input(x)
-        out = forward(self, x, *args, **kwargs)
-        state = self.__dict__  # plain attributes: skip the registering __setattr__ on this hot path
-        state["_last_input"] = x
-        state["_last_output"] = out
-        return out
-
-    recorded_forward.__glassnet_recorded__ = True  # type: ignore[attr-defined]
-    return recorded_forward
-
-
-_MODULE_TYPES: dict[str, type[Module]] = {}
-
-
-class Module:
+class Module(ByHand, State, KerasFacade):
     """Base class of layers, losses and models.
 
     Subclasses call ``super().__init__()``, assign Parameters and Modules as attributes, and
@@ -81,36 +50,34 @@ class Module:
         ...     def forward(self, x):
         ...         return x * self.scale + self.shift
         >>> m = Affine()
-        >>> m.forward(np.array([3.0]))
+        >>> m(np.array([3.0]))
         Tensor([7.], dtype=float32, grad_fn=<AddOp>)
-        >>> m.backward(np.array([1.0]))           # dy/dx, and fills p.grad
-        array([2.], dtype=float32)
-        >>> m.gradients()
-        {'scale': array([3.], dtype=float32), 'shift': array([1.], dtype=float32)}
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale', 'shift']
     """
 
-    #: Whether inputs are cast to the parameters' float dtype (False for index inputs).
+    #: Whether a NumPy input is cast to the parameters' float dtype (False for index inputs).
     casts_input = True
 
     _parameters: dict[str, Parameter]
     _modules: dict[str, Module]
     _buffers: list[str]
+    _forward_pre_hooks: list[ForwardHook]
+    _forward_hooks: list[ForwardHook]
     training: bool
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _MODULE_TYPES[cls.type_name()] = cls
-        forward = cls.__dict__.get("forward")
-        if forward is not None and not getattr(forward, "__glassnet_recorded__", False):
-            cls.forward = _records_last_call(forward)  # type: ignore[method-assign]
+        State.register_type(cls)  # so a saved architecture can name this class
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "_buffers", [])
+        object.__setattr__(self, "_forward_pre_hooks", [])
+        object.__setattr__(self, "_forward_hooks", [])
         self.training = True
-        self._last_input: Tensor | None = None
-        self._last_output: Any = None
+        ByHand.__init__(self)
 
     # ----------------------------------------------------------------- registration
     def __setattr__(self, name: str, value: Any) -> None:
@@ -130,11 +97,82 @@ class Module:
             self._buffers.append(name)
         object.__setattr__(self, name, np.asarray(value))
 
+    # ----------------------------------------------------------------- calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        """Run the forward: the input prepared by :meth:`prepare_input`, then hooks around the
+        subclass's own ``forward``. Nothing is kept once the call returns."""
+        if args:
+            args = (self.prepare_input(args[0]), *args[1:])
+        for hook in self._forward_pre_hooks:
+            changed = hook(self, args)
+            if changed is not None:
+                args = changed if isinstance(changed, tuple) else (changed,)
+        output = type(self).forward(self, *args, **kwargs)
+        for hook in self._forward_hooks:
+            changed = hook(self, args, output)
+            if changed is not None:
+                output = changed
+        return output
+
+    def prepare_input(self, x: Any) -> Any:
+        """The one place a module casts its input: NumPy data (or a leaf Tensor of another
+        dtype) becomes a Tensor in the parameters' float dtype, so float64 data meets a float32
+        model without ceremony. A Tensor computed by ops passes as it is (it already has the
+        model's dtype), and so does anything for a module with ``casts_input = False``."""
+        if isinstance(x, Tensor) and x._ctx is not None:
+            return x
+        if not self.casts_input:
+            return x if isinstance(x, Tensor) else Tensor(x)
+        if not isinstance(x, Tensor):
+            array = np.asarray(x)
+            if array.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"{type(self).__name__} expects numbers, got an input of dtype {array.dtype}"
+                )
+            return Tensor(array, dtype=self.input_dtype(array.dtype))
+        dtype = self.input_dtype(x.dtype)
+        return x if x.dtype == dtype else x.astype(dtype)  # a differentiable cast
+
+    def input_dtype(self, given: np.dtype) -> np.dtype:
+        """The float dtype inputs are cast to: the first parameter's (a lazy layer knows it
+        before it has weights); for a module without parameters, the input's own float dtype or
+        float32."""
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            for p in module._parameters.values():
+                return p.dtype
+            lazy = module.__dict__.get("_lazy_dtype")
+            if lazy is not None:
+                return lazy
+            stack.extend(reversed(module._modules.values()))
+        return given if given.kind == "f" else np.dtype(np.float32)
+
+    def register_forward_pre_hook(self, hook: ForwardHook) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every ``module(...)``; it may return new args."""
+        self._forward_pre_hooks.append(hook)
+        return RemovableHandle(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook: ForwardHook) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every ``module(...)``; it may return a new
+        output.
+
+        Examples:
+            >>> from glassnet import nn
+            >>> model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU())
+            >>> shapes = []
+            >>> record = lambda module, args, out: shapes.append(out.shape)
+            >>> handle = model[0].register_forward_hook(record)
+            >>> _ = model(np.ones((2, 3)))
+            >>> shapes
+            [(2, 4)]
+            >>> handle.remove()
+        """
+        self._forward_hooks.append(hook)
+        return RemovableHandle(self._forward_hooks, hook)
 
     # ----------------------------------------------------------------- traversal
     def children(self) -> Iterator[Module]:
@@ -149,6 +187,12 @@ class Module:
         yield self
         for child in self._modules.values():
             yield from child.modules()
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """``(dotted name, module)`` for this module ("") and every module inside it."""
+        yield prefix.rstrip("."), self
+        for name, child in self._modules.items():
+            yield from child.named_modules(f"{prefix}{name}.")
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         """``(dotted name, Parameter)`` pairs: ``"0.weight"``, ``"encoder.2.bias"``; a Parameter
@@ -196,112 +240,6 @@ class Module:
             p.requires_grad = requires_grad
         return self
 
-    def backward(self, grad_output: Any = None, retain_graph: bool = False) -> np.ndarray:
-        """Backpropagate through this module's last forward call, by hand.
-
-        Args:
-            grad_output: d loss / d output of the last forward, of that output's shape
-                (may be omitted when the output has one element, e.g. a loss).
-            retain_graph: keep the graph so backward can be called again.
-
-        Returns:
-            d loss / d input of the last forward, as an ``np.ndarray``. Each parameter's
-            gradient is added into ``p.grad``.
-        """
-        name = type(self).__name__
-        out = self._last_output
-        if out is None:
-            raise RuntimeError(f"{name}.backward() needs a forward() call first")
-        recorded = isinstance(out, Tensor) and (
-            out._ctx is not None or out.requires_grad or out._watched
-        )
-        if not recorded:
-            raise RuntimeError(
-                f"{name}.backward(): the last forward recorded no graph (was it run under "
-                "no_grad(), or does its output not depend on its input?)"
-            )
-        if grad_output is None:
-            grad = engine.root_gradient(out, None)
-        else:
-            grad = as_array(grad_output, dtype=out.dtype)
-            if grad.shape != out.shape:
-                raise ShapeError(
-                    f"{name}.backward: grad_output has shape {grad.shape}, but the last "
-                    f"forward's output has shape {out.shape}"
-                )
-        x = self._last_input
-        assert x is not None
-        (dx,) = engine.run_backward(
-            [out], [grad], [x], accumulate=True, stop_at_inputs=True, retain_graph=retain_graph
-        )
-        return np.zeros_like(x.data) if dx is None else dx
-
-    # ----------------------------------------------------------------- inputs and dtypes
-    def _parameter_dtype(self) -> np.dtype | None:
-        """The dtype of the first parameter, depth first (a plain loop: this runs every call)."""
-        lazy = None
-        stack: list[Module] = [self]
-        while stack:
-            module = stack.pop()
-            for p in module._parameters.values():
-                return p.dtype
-            lazy = lazy or module.__dict__.get("_lazy_dtype")  # lazy layers know it before weights
-            stack.extend(reversed(module._modules.values()))
-        return lazy
-
-    def _prepare_input(self, x: Any) -> Any:
-        """Make the input a Tensor the graph can start from, in the parameters' dtype."""
-        if isinstance(x, Tensor) and x._ctx is not None:
-            return x  # made inside the model: already in the graph, with the layers' dtype
-        if not self.casts_input:
-            return x if isinstance(x, Tensor) else Tensor(x)
-        if isinstance(x, Tensor):
-            dtype = self._parameter_dtype()
-            if dtype is not None and x.dtype != dtype:
-                x = x.astype(dtype)
-            elif x.dtype.kind != "f":
-                x = x.astype(np.float32)
-            fresh_leaf = x._ctx is None and not x.requires_grad and not x._watched
-            if fresh_leaf and engine.is_grad_enabled():
-                # A fresh leaf that shares the data: recorded from, so backward() can return dx.
-                x = Tensor._from_op(x.data, None, False)
-                x._watched = True
-            return x
-        array = np.asarray(x)
-        if array.dtype.kind not in "biuf":
-            raise TypeError(
-                f"{type(self).__name__} expects numbers, got an input of dtype {array.dtype}"
-            )
-        dtype = self._parameter_dtype()
-        if dtype is None:
-            dtype = array.dtype if array.dtype.kind == "f" else np.dtype(np.float32)
-        tensor = Tensor._from_op(array.astype(dtype, copy=False), None, False)
-        tensor._watched = engine.is_grad_enabled()
-        return tensor
-
-    def to(self, dtype: Any) -> Module:
-        """Cast parameters and buffers to ``dtype`` in place (gradients are reset)."""
-        dtype = np.dtype(dtype)
-        for p in self.parameters():
-            p.data = p.data.astype(dtype)
-            p.grad = None
-        for module in self.modules():
-            if getattr(module, "_lazy_dtype", None) is not None:
-                object.__setattr__(module, "_lazy_dtype", dtype)
-            for name in module._buffers:
-                value = getattr(module, name)
-                if np.asarray(value).dtype.kind == "f":
-                    object.__setattr__(module, name, np.asarray(value).astype(dtype))
-        return self
-
-    def double(self) -> Module:
-        """Cast to float64 (for gradient checks)."""
-        return self.to(np.float64)
-
-    def float(self) -> Module:
-        """Cast to float32."""
-        return self.to(np.float32)
-
     # ----------------------------------------------------------------- modes
     def train(self, mode: bool = True) -> Module:
         """Training mode (Dropout drops, BatchNorm uses batch statistics) for every sub-module."""
@@ -313,134 +251,30 @@ class Module:
         """Evaluation mode: ``train(False)``."""
         return self.train(False)
 
-    # ----------------------------------------------------------------- state
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of every parameter and buffer, by dotted name."""
-        state = {name: p.data.copy() for name, p in self.named_parameters()}
-        state.update({name: np.array(b, copy=True) for name, b in self.named_buffers()})
-        return state
-
-    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> None:
-        """Copy values into the parameters and buffers, checking names and shapes first, so a
-        mismatch never leaves the model half loaded."""
-        name = type(self).__name__
-        params = dict(self.named_parameters())
-        buffers = {n: self._buffer_owner(n) for n, _ in self.named_buffers()}
-        expected = set(params) | set(buffers)
-        missing = sorted(expected - set(state))
-        unexpected = sorted(set(state) - expected)
-        if strict and (missing or unexpected):
-            raise KeyError(
-                f"{name}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
-            )
-        present = [key for key in [*params, *buffers] if key in state]  # definition order
-        for key in present:
-            value = np.asarray(state[key])
-            current = params[key].data if key in params else getattr(*buffers[key])
-            if value.shape != np.shape(current):
-                raise ShapeError(
-                    f"{name}.load_state_dict: {key!r} has shape {value.shape} in the state "
-                    f"but {np.shape(current)} in the model"
-                )
-        for key in present:
-            value = np.asarray(state[key])
-            if key in params:
-                params[key].data[...] = value  # in place: optimizers keep their references
-            else:
-                owner, attr = buffers[key]
-                old = np.asarray(getattr(owner, attr))
-                object.__setattr__(owner, attr, value.astype(old.dtype, copy=True))
-
-    def _buffer_owner(self, dotted: str) -> tuple[Module, str]:
-        *path, attr = dotted.split(".")
-        module = self
-        for part in path:
-            module = module._modules[part]
-        return module, attr
-
-    # ----------------------------------------------------------------- Keras façade
-    # These import glassnet.train inside themselves: the one sanctioned call from nn up into
-    # train, so that ``model.fit(...)`` works while nn itself knows nothing of training loops.
-    def compile(
-        self,
-        optimizer: Any = "adam",
-        loss: Any = "cross_entropy",
-        metrics: Any = None,
-        **optimizer_options: Any,
-    ) -> Module:
-        """Choose how to train: optimizer and loss (objects or names), metrics to report.
-
-        Examples:
-            >>> from glassnet import nn
-            >>> model = nn.Sequential(nn.Dense(4, 3, rng=0))
-            >>> _ = model.compile("adam", "cross_entropy", metrics=["accuracy"], lr=1e-2)
-        """
-        from glassnet.train import Trainer
-
-        object.__setattr__(
-            self, "_trainer", Trainer(self, optimizer, loss, metrics, **optimizer_options)
-        )
-        return self
-
-    def _compiled(self) -> Any:
-        trainer = self.__dict__.get("_trainer")
-        if trainer is None:
-            raise RuntimeError(
-                f"{type(self).__name__}: call compile(optimizer, loss) before fit/evaluate"
-            )
-        return trainer
-
-    def fit(self, X: Any, y: Any, **options: Any) -> Any:
-        """Train (see :meth:`glassnet.train.Trainer.fit` for the options); returns a History."""
-        return self._compiled().fit(X, y, **options)
-
-    def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, Any]:
-        """Loss and metrics on (X, y), as a dict."""
-        return self._compiled().evaluate(X, y, batch_size)
-
-    def predict(self, X: Any, batch_size: int = 1000) -> np.ndarray:
-        """Outputs for X in batches, without a graph, in eval mode (the mode is restored)."""
-        from glassnet.train import Trainer
-
-        trainer = self.__dict__.get("_trainer") or Trainer(self, None, None)
-        return trainer.predict(X, batch_size)
-
     # ----------------------------------------------------------------- description
-    def get_config(self) -> dict[str, Any] | None:
-        """The constructor arguments that rebuild this module (Modules may appear as values),
-        or None when glassnet cannot rebuild it (a user's own layer): then ``gn.load`` needs
-        ``model=``. Library layers override this."""
-        return None
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Module:
-        """The module ``get_config`` describes (freshly initialised)."""
-        return cls(**config)
-
-    @classmethod
-    def type_name(cls) -> str:
-        """The name a saved file uses for this class: ``"Linear"`` for glassnet's own layers,
-        ``"package.module.ClassName"`` for anyone else's."""
-        if cls.__module__.startswith("glassnet."):
-            return cls.__name__
-        return f"{cls.__module__}.{cls.__qualname__}"
-
-    @staticmethod
-    def find_type(name: str) -> type[Module] | None:
-        """The Module class saved under ``name`` (every subclass registers itself when its
-        ``class`` statement runs), or None."""
-        return _MODULE_TYPES.get(name)
-
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """``(dotted name, module)`` for this module ("") and every module inside it."""
-        yield prefix.rstrip("."), self
-        for name, child in self._modules.items():
-            yield from child.named_modules(f"{prefix}{name}.")
-
-    # ----------------------------------------------------------------- display
     def extra_repr(self) -> str:
         """The settings shown inside the parentheses of ``repr``."""
         return ""
+
+    def sample_input_shape(self) -> tuple[int, ...] | None:
+        """The shape of one input sample this layer expects, if it knows (``Linear(4, 8)``:
+        ``(4,)``); ``Sequential.summary()`` runs a sample of it to find every output shape."""
+        return None
+
+    def summary_label(self) -> str:
+        """How ``Sequential.summary()`` names this layer (its type and settings)."""
+        settings = self.extra_repr()
+        return f"{type(self).__name__}({settings})" if settings else type(self).__name__
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        """Add this layer's ONNX nodes to ``graph`` (an ``onnx_export.OnnxGraph``) reading the
+        value named ``x``; return the name of the output. Layers that have an ONNX form override
+        this; the default names the layer that has none."""
+        from glassnet.errors import ExportError
+
+        raise ExportError(
+            f"export_onnx: layer {name!r} ({type(self).__name__}) cannot be exported to ONNX"
+        )
 
     def __repr__(self) -> str:
         lines = [

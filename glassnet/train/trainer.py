@@ -17,7 +17,7 @@ import numpy as np
 
 from glassnet import metrics as metric_functions
 from glassnet import nn, optim
-from glassnet.autograd.engine import no_grad
+from glassnet.autograd import no_grad
 from glassnet.data.dataloader import DataLoader
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.rng import RngLike, get_rng

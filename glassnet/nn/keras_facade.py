@@ -1,0 +1,59 @@
+"""The Keras façade: ``model.compile(...)``, ``fit``, ``evaluate``, ``predict`` on any Module.
+
+These methods import :mod:`glassnet.train` inside themselves: the one sanctioned call from
+``nn`` up into ``train``, so that ``model.fit(...)`` works while ``nn`` itself knows nothing of
+training loops. Each is a thin door to a :class:`glassnet.train.Trainer`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class KerasFacade:
+    """``compile``/``fit``/``evaluate``/``predict``, mixed into every Module."""
+
+    def compile(
+        self,
+        optimizer: Any = "adam",
+        loss: Any = "cross_entropy",
+        metrics: Any = None,
+        **optimizer_options: Any,
+    ) -> Any:
+        """Choose how to train: optimizer and loss (objects or names), metrics to report.
+
+        Examples:
+            >>> from glassnet import nn
+            >>> model = nn.Sequential(nn.Dense(4, 3, rng=0))
+            >>> _ = model.compile("adam", "cross_entropy", metrics=["accuracy"], lr=1e-2)
+        """
+        from glassnet.train import Trainer
+
+        trainer = Trainer(self, optimizer, loss, metrics, **optimizer_options)  # type: ignore[arg-type]
+        object.__setattr__(self, "_trainer", trainer)
+        return self
+
+    def _compiled(self) -> Any:
+        trainer = self.__dict__.get("_trainer")
+        if trainer is None:
+            raise RuntimeError(
+                f"{type(self).__name__}: call compile(optimizer, loss) before fit/evaluate"
+            )
+        return trainer
+
+    def fit(self, X: Any, y: Any, **options: Any) -> Any:
+        """Train (see :meth:`glassnet.train.Trainer.fit` for the options); returns a History."""
+        return self._compiled().fit(X, y, **options)
+
+    def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, Any]:
+        """Loss and metrics on (X, y), as a dict."""
+        return self._compiled().evaluate(X, y, batch_size)
+
+    def predict(self, X: Any, batch_size: int = 1000) -> np.ndarray:
+        """Outputs for X in batches, without a graph, in eval mode (the mode is restored)."""
+        from glassnet.train import Trainer
+
+        trainer = self.__dict__.get("_trainer") or Trainer(self, None, None)  # type: ignore[arg-type]
+        return trainer.predict(X, batch_size)
