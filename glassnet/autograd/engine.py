@@ -50,7 +50,10 @@ def topological_order(roots: Sequence[Tensor], follow: Follow) -> list[Tensor]:
             visited.add(node)
             stack.append((node, True))
             if node._ctx is not None:
-                stack += [(p, False) for p in node._ctx.parents if follow(p) and p not in visited]
+                # Inputs pushed last-first, so the walk reaches a node's own leaves (say, the
+                # last layer's weights) right after it: their gradients are ready early.
+                parents = reversed(node._ctx.parents)
+                stack += [(p, False) for p in parents if follow(p) and p not in visited]
     order.reverse()
     return order
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,24 +28,24 @@ class Adagrad(Optimizer):
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
     ) -> None:
-        if min(lr, lr_decay, weight_decay, initial_accumulator_value, eps) < 0 or math.isnan(lr):
-            raise ValueError("Adagrad: every hyperparameter must be >= 0")
-        defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                        initial_accumulator_value=initial_accumulator_value, eps=eps)  # fmt: skip
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+        )
         super().__init__(params, defaults)
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         if not state:
             state["step"] = 0
-            state["sum"] = np.full_like(param, group["initial_accumulator_value"])
+            state["sum"] = np.full_like(param, group["initial_accumulator_value"])  # s
         state["step"] += 1
+        t = state["step"]
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
-        lr = group["lr"] / (1.0 + (state["step"] - 1) * group["lr_decay"])
-        work = self.work(param)
-        state["sum"] += np.multiply(grad, grad, out=work)
-        denominator = np.sqrt(state["sum"], out=work)
-        denominator += group["eps"]
-        change = np.divide(grad, denominator, out=work)
-        change *= lr
-        param -= change
+        lr_t = group["lr"] / (1.0 + (t - 1) * group["lr_decay"])
+        s = state["sum"]
+        s += grad * grad
+        param -= lr_t * grad / (np.sqrt(s) + group["eps"])

@@ -3,11 +3,10 @@
 An optimizer holds ``param_groups`` (lists of parameters with their own hyperparameters) and
 per-parameter ``state`` (moment estimates, step counts). ``step()`` updates every parameter
 that has a gradient and is not frozen, in place, so models and optimizers share the arrays.
+A subclass writes one method, ``update``, which reads like the algorithm in its docstring.
 
-Update rules write their temporaries into one preallocated work array (:meth:`Optimizer.work`)
-instead of allocating a fresh parameter-sized array for every intermediate: an update is a few
-passes over memory, and fresh large arrays cost more than their arithmetic (measured on the
-784-256-128-10 MNIST MLP: Adam's update 2.5x faster alone, 16% faster inside a training step).
+Half-precision parameters are updated in float32 (their state is kept in float32 too): an
+``eps`` of 1e-8 is zero in float16, so Adam's step would divide by zero.
 """
 
 from __future__ import annotations
@@ -17,11 +16,37 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.autograd import graph
 from glassnet.tensor import Tensor
+
+#: Hyperparameters that must not be negative (a negative lr climbs the loss).
+NON_NEGATIVE = {
+    "lr",
+    "eps",
+    "weight_decay",
+    "momentum",
+    "alpha",
+    "lr_decay",
+    "initial_accumulator_value",
+}
 
 
 class Optimizer:
     """Base class; subclasses define ``update(param, grad, state, group)``.
+
+    Examples:
+        >>> import numpy as np, glassnet as gn
+        >>> from glassnet import optim
+        >>> class SignSGD(optim.Optimizer):  # p = p - lr * sign(g)
+        ...     def __init__(self, params, lr=0.1):
+        ...         super().__init__(params, dict(lr=lr))
+        ...     def update(self, param, grad, state, group):
+        ...         param -= group["lr"] * np.sign(grad)
+        >>> w = gn.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = SignSGD([w])
+        >>> (w * w).sum().backward(); opt.step()
+        >>> w.numpy()
+        array([ 0.9, -1.9], dtype=float32)
 
     Args:
         params: an iterable of Parameters, or of dicts ``{"params": [...], "lr": ...}`` (param
@@ -33,7 +58,6 @@ class Optimizer:
         self.defaults = defaults
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[int, dict[str, Any]] = {}
-        self._work: dict[np.dtype, np.ndarray] = {}
         params = list(params)
         if not params:
             raise ValueError(f"{type(self).__name__} got an empty list of parameters")
@@ -53,7 +77,24 @@ class Optimizer:
         unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}
         if unknown:
             raise TypeError(f"{type(self).__name__} has no hyperparameter(s) {sorted(unknown)}")
-        self.param_groups.append({**self.defaults, **group, "params": params})
+        group = {**self.defaults, **group, "params": params}
+        for name, value in group.items():
+            if name != "params":
+                self._check(name, value)
+        self.param_groups.append(group)
+
+    def _check(self, name: str, value: Any) -> None:
+        """A hyperparameter that would silently turn every weight into NaN is refused here."""
+        values = value if isinstance(value, tuple) else (value,)
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
+                continue
+            if not np.isfinite(v):
+                raise ValueError(f"{type(self).__name__}: {name} must be finite, got {value}")
+            if name in NON_NEGATIVE and v < 0:
+                raise ValueError(f"{type(self).__name__}: {name} must be >= 0, got {value}")
+            if name == "betas" and not 0.0 <= v < 1.0:
+                raise ValueError(f"{type(self).__name__}: betas must lie in [0, 1), got {value}")
 
     def zero_grad(self) -> None:
         """Forget the gradients of every parameter this optimizer updates."""
@@ -67,34 +108,15 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None or not p.requires_grad:
                     continue
-                self.update(p.data, p.grad, self.state.setdefault(id(p), {}), group)
-
-    def work(self, like: np.ndarray) -> np.ndarray:
-        """A scratch array of ``like``'s shape and dtype for an update's temporaries.
-
-        One flat buffer per dtype, as large as the largest parameter, is shared by all updates,
-        so its contents are garbage at the start of every ``update``.
-
-        Examples:
-            >>> import numpy as np, glassnet as gn
-            >>> from glassnet import optim
-            >>> class SignSGD(optim.Optimizer):  # p -= lr * sign(g), without a temporary array
-            ...     def __init__(self, params, lr=0.1):
-            ...         super().__init__(params, dict(lr=lr))
-            ...     def update(self, param, grad, state, group):
-            ...         change = np.sign(grad, out=self.work(param))
-            ...         change *= group["lr"]
-            ...         param -= change
-            >>> w = gn.tensor([1.0, -2.0], requires_grad=True)
-            >>> opt = SignSGD([w])
-            >>> (w * w).sum().backward(); opt.step()
-            >>> w.numpy()
-            array([ 0.9, -1.9], dtype=float32)
-        """
-        buffer = self._work.get(like.dtype)
-        if buffer is None or buffer.size < like.size:
-            buffer = self._work[like.dtype] = np.empty(like.size, like.dtype)
-        return buffer[: like.size].reshape(like.shape)
+                state = self.state.setdefault(id(p), {})
+                grad = np.asarray(p.grad)
+                if p.data.dtype.itemsize >= 4:
+                    self.update(p.data, grad.astype(p.data.dtype, copy=False), state, group)
+                else:  # half precision: compute in float32, then round into the parameter
+                    param = p.data.astype(np.float32)
+                    self.update(param, grad.astype(np.float32), state, group)
+                    p.data[...] = param
+                graph.bump_version(p)
 
     def update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
@@ -139,8 +161,9 @@ class Optimizer:
         self.state = {}
         for i, s in state_dict["state"].items():
             p = params[int(i)]
+            dtype = p.dtype if p.dtype.itemsize >= 4 else np.dtype(np.float32)
             self.state[id(p)] = {
-                k: (np.array(v, dtype=p.dtype) if isinstance(v, np.ndarray) else v)
+                k: (np.array(v, dtype=dtype) if isinstance(v, np.ndarray) else v)
                 for k, v in s.items()
             }
 

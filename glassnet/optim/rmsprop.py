@@ -31,44 +31,42 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         centered: bool = False,
     ) -> None:
-        if lr < 0 or eps < 0 or momentum < 0 or weight_decay < 0 or not 0 <= alpha <= 1:
-            raise ValueError("RMSprop: lr, eps, momentum, weight_decay >= 0 and alpha in [0, 1]")
-        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                        momentum=momentum, centered=centered)  # fmt: skip
+        defaults = dict(
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+        )
+        if alpha > 1:
+            raise ValueError(f"RMSprop: alpha must lie in [0, 1], got {alpha}")
         super().__init__(params, defaults)
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
-        alpha = group["alpha"]
+        alpha, eps = group["alpha"], group["eps"]
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
         if not state:
-            state["square_avg"] = np.zeros_like(param)
+            state["square_avg"] = np.zeros_like(param)  # s
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(param)
+                state["grad_avg"] = np.zeros_like(param)  # a
             if group["momentum"]:
-                state["momentum_buffer"] = np.zeros_like(param)
-        square_avg = state["square_avg"]
-        work = self.work(param)
-        square_avg *= alpha
-        np.multiply(grad, grad, out=work)
-        work *= 1.0 - alpha
-        square_avg += work
+                state["momentum_buffer"] = np.zeros_like(param)  # b
+        s = state["square_avg"]
+        s *= alpha
+        s += (1.0 - alpha) * grad * grad
         if group["centered"]:
-            grad_avg = state["grad_avg"]
-            grad_avg *= alpha
-            grad_avg += np.multiply(grad, 1.0 - alpha, out=work)
-            denominator = np.multiply(grad_avg, grad_avg, out=work)
-            np.subtract(square_avg, denominator, out=denominator)
-            np.sqrt(denominator, out=denominator)
+            a = state["grad_avg"]
+            a *= alpha
+            a += (1.0 - alpha) * grad
+            d = np.sqrt(s - a * a) + eps
         else:
-            denominator = np.sqrt(square_avg, out=work)
-        denominator += group["eps"]
-        change = np.divide(grad, denominator, out=work)
+            d = np.sqrt(s) + eps
         if group["momentum"]:
-            buffer = state["momentum_buffer"]
-            buffer *= group["momentum"]
-            buffer += change
-            change = np.multiply(buffer, group["lr"], out=work)
+            b = state["momentum_buffer"]
+            b *= group["momentum"]
+            b += grad / d
+            param -= group["lr"] * b
         else:
-            change *= group["lr"]
-        param -= change
+            param -= group["lr"] * grad / d

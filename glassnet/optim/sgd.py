@@ -38,30 +38,27 @@ class SGD(Optimizer):
         nesterov: bool = False,
         weight_decay: float = 0.0,
     ) -> None:
-        if lr < 0 or momentum < 0 or weight_decay < 0:
-            raise ValueError("SGD: lr, momentum and weight_decay must be >= 0")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0")
-        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
-                        weight_decay=weight_decay)  # fmt: skip
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            nesterov=nesterov,
+            weight_decay=weight_decay,
+        )
         super().__init__(params, defaults)
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         momentum = group["momentum"]
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
-        work = self.work(param)
-        direction = grad
         if momentum:
-            buffer = state.get("momentum_buffer")
-            if buffer is None:
-                buffer = state["momentum_buffer"] = grad.copy()
+            b = state.get("momentum_buffer")
+            if b is None:
+                b = state["momentum_buffer"] = np.array(grad)  # an array even for 0-d
             else:
-                buffer *= momentum
-                buffer += np.multiply(grad, 1.0 - group["dampening"], out=work)
-            if group["nesterov"]:
-                direction = np.multiply(buffer, momentum, out=work)
-                direction += grad
-            else:
-                direction = buffer
-        param -= np.multiply(direction, group["lr"], out=work)
+                b *= momentum
+                b += (1.0 - group["dampening"]) * grad
+            grad = grad + momentum * b if group["nesterov"] else b
+        param -= group["lr"] * grad
