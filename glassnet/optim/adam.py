@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -69,6 +70,9 @@ class Adam(Optimizer):
         v += (1.0 - beta2) * grad * grad
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        m_hat = m / (1.0 - beta1**t)
-        v_hat = v / (1.0 - beta2**t)
-        param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+        # p -= lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections applied to the
+        # scalars rather than to whole arrays, as PyTorch computes it:
+        bias_correction1 = 1.0 - beta1**t
+        bias_correction2 = 1.0 - beta2**t
+        denominator = np.sqrt(v) / math.sqrt(bias_correction2) + eps
+        param -= (lr / bias_correction1) * m / denominator
