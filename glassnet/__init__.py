@@ -8,7 +8,8 @@ Examples:
     array([2., 4., 6.], dtype=float32)
 """
 
-from glassnet.tensor import Tensor, arange, eye, full, ones, rand, randn, tensor, zeros  # noqa: I001
+from glassnet.tensor import Tensor  # noqa: I001
+from glassnet.creation import arange, eye, full, ones, rand, randn, tensor, zeros
 from glassnet.autograd import (
     Context,
     Function,
@@ -36,9 +37,39 @@ from glassnet import data, metrics, nn, optim, scalar, train, viz  # built on th
 __version__ = "0.1.0"
 
 __all__ = [
-    "Context", "Function", "GradientCheckError", "GradientTape", "GraphFreedError", "ShapeError",
-    "Tensor", "arange", "check_layer_gradients", "check_same", "enable_grad", "export_onnx", "eye",
-    "full", "grad", "gradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
-    "rand", "randn", "save", "set_grad_enabled", "tensor", "zeros",
-    "data", "metrics", "nn", "optim", "scalar", "train", "viz", *_ops_all,
-]  # fmt: skip
+    "Context",
+    "Function",
+    "GradientCheckError",
+    "GradientTape",
+    "GraphFreedError",
+    "ShapeError",
+    "Tensor",
+    "arange",
+    "check_layer_gradients",
+    "check_same",
+    "enable_grad",
+    "export_onnx",
+    "eye",
+    "full",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "load",
+    "manual_seed",
+    "no_grad",
+    "ones",
+    "rand",
+    "randn",
+    "save",
+    "set_grad_enabled",
+    "tensor",
+    "zeros",
+    "data",
+    "metrics",
+    "nn",
+    "optim",
+    "scalar",
+    "train",
+    "viz",
+    *_ops_all,
+]

@@ -232,8 +232,11 @@ class MLP(Module):
     def __init__(self, nin: int, nouts: list[int], rng: RngLike = None) -> None:
         generator = get_rng(rng)
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1, rng=generator)
-                       for i in range(len(nouts))]  # fmt: skip
+        last = len(nouts) - 1  # the output layer is linear
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], nonlin=i != last, rng=generator)
+            for i in range(len(nouts))
+        ]
 
     def __call__(self, x: Iterable[Any]) -> Value | list[Value]:
         out: Any = x

@@ -41,4 +41,4 @@ __all__ = [
     "clip_grad_value_",
     "get",
     "lr_scheduler",
-]  # fmt: skip
+]

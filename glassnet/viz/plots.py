@@ -130,10 +130,11 @@ def plot_confusion_matrix(cm: Any, labels: Any = None) -> Any:
     figure, ax = plt.subplots(figsize=(0.6 * len(cm) + 2, 0.6 * len(cm) + 1.5))
     image = ax.imshow(cm, cmap="Blues")
     figure.colorbar(image, ax=ax)
-    ax.set(xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels,
-           xlabel="predicted", ylabel="true", title="confusion matrix")  # fmt: skip
+    ticks = range(len(cm))
+    ax.set(xticks=ticks, yticks=ticks, xticklabels=labels, yticklabels=labels)
+    ax.set(xlabel="predicted", ylabel="true", title="confusion matrix")
     for (i, j), count in np.ndenumerate(cm):
-        ax.text(j, i, str(count), ha="center", va="center", fontsize=8,
-                color="white" if count > cm.max() / 2 else "black")  # fmt: skip
+        color = "white" if count > cm.max() / 2 else "black"  # readable on dark and light cells
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=8, color=color)
     figure.tight_layout()
     return figure
