@@ -20,7 +20,7 @@ Three callers start it:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +36,11 @@ Follow = Callable[["Tensor"], bool]
 Deliver = Callable[["Tensor", np.ndarray], None]
 
 
-def topological_order(roots: Sequence[Tensor], follow: Follow) -> list[Tensor]:
-    """Every Tensor reachable from ``roots`` through inputs that ``follow`` accepts, each listed
-    before the inputs it was made from."""
+def topological_order(
+    roots: Sequence[Tensor], follow: Follow, stop_at: Container[Tensor] = frozenset()
+) -> list[Tensor]:
+    """Every Tensor reachable from ``roots`` through inputs that ``follow`` accepts (and not
+    through those in ``stop_at``), each listed before the inputs it was made from."""
     order: list[Tensor] = []
     visited: set[Tensor] = set()  # Tensors hash by identity
     stack = [(root, False) for root in roots]
@@ -49,7 +51,7 @@ def topological_order(roots: Sequence[Tensor], follow: Follow) -> list[Tensor]:
         elif node not in visited:
             visited.add(node)
             stack.append((node, True))
-            if node._ctx is not None:
+            if node._ctx is not None and node not in stop_at:
                 # Inputs pushed last-first, so the walk reaches a node's own leaves (say, the
                 # last layer's weights) right after it: their gradients are ready early.
                 parents = reversed(node._ctx.parents)
@@ -64,6 +66,7 @@ def backward_pass(
     follow: Follow,
     deliver: Deliver,
     retain_graph: bool = False,
+    stop_at: Container[Tensor] = frozenset(),
 ) -> None:
     """Backpropagate ``root_grads`` from ``roots``.
 
@@ -71,11 +74,13 @@ def backward_pass(
         follow: whether a gradient for this Tensor is wanted (the walk goes no further).
         deliver: called once per Tensor reached, with its complete gradient.
         retain_graph: keep the saved arrays, so the graph can be walked again.
+        stop_at: Tensors that get their gradient but whose own inputs the walk leaves alone
+            (``Module.backward`` stops at the input of the layer's last forward).
     """
     grads: dict[Tensor, np.ndarray] = {}
     for root, g in zip(roots, root_grads):
         grads[root] = grads[root] + g if root in grads else g
-    for tensor in topological_order(roots, follow):
+    for tensor in topological_order(roots, follow, stop_at):
         if tensor not in grads:
             continue  # no path from a root carries a gradient here
         g = grads.pop(tensor)
@@ -83,8 +88,8 @@ def backward_pass(
             g = graph.run_hooks(tensor, g)
         deliver(tensor, g)
         node = tensor._ctx
-        if node is None:
-            continue  # a leaf
+        if node is None or tensor in stop_at:
+            continue  # a leaf, or the edge of the part of the graph being walked
         needs = tuple([follow(p) for p in node.parents])
         if True in needs:
             for parent, pg in zip(node.parents, node.backward(g, needs)):
@@ -114,9 +119,15 @@ def root_gradient(root: Tensor, grad: Any) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- loss.backward()
-def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False) -> None:
+def backward(
+    tensor: Tensor, grad: Any = None, retain_graph: bool = False, stop_at: Tensor | None = None
+) -> np.ndarray | None:
     """``tensor.backward()``: add d tensor / d leaf into ``.grad`` of every leaf requiring grad
-    (and of non-leaves that asked for it with ``retain_grad()``)."""
+    (and of non-leaves that asked for it with ``retain_grad()``).
+
+    With ``stop_at`` (``Module.backward``), the walk ends at that Tensor, and its gradient is
+    returned instead of being stored.
+    """
     if not tensor.requires_grad:
         raise RuntimeError(
             "backward() on a Tensor that does not require grad: no parameter or input with "
@@ -124,12 +135,17 @@ def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False) -> No
         )
     root_grad = root_gradient(tensor, grad)
     handed_out = {id(root_grad)}  # the caller's array is never adopted as someone's .grad
+    edge = set() if stop_at is None else {stop_at}  # a set: Tensors compare by identity there
+    reached: list[np.ndarray] = []
 
     def deliver(t: Tensor, g: np.ndarray) -> None:
-        if t._ctx is None or t._retain_grad:
+        if t is stop_at:
+            reached.append(g.copy() if id(g) in handed_out else g)
+        elif t._ctx is None or t._retain_grad:
             accumulate(t, g, handed_out)
 
-    backward_pass([tensor], [root_grad], _requires_grad, deliver, retain_graph)
+    backward_pass([tensor], [root_grad], _requires_grad, deliver, retain_graph, edge)
+    return reached[0] if reached else None
 
 
 _requires_grad: Follow = attrgetter("requires_grad")

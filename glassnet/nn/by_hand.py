@@ -68,8 +68,8 @@ class ByHand:
         Returns:
             d loss / d input of the last forward, as an ``np.ndarray`` (zeros for an integer
             input such as an Embedding's indices). Each parameter's gradient is added into
-            ``p.grad``. If the input was itself computed by ops, the gradient flows on through
-            them too, as ``loss.backward()`` would.
+            ``p.grad``. The walk stops at that input, even when it was itself computed by
+            earlier layers: their own ``backward(dx)`` comes next, as in the lessons.
         """
         name = type(self).__name__
         if self._by_hand is None:
@@ -89,13 +89,7 @@ class ByHand:
                 f"{name}.backward: grad_output has shape {grad.shape}, but the last "
                 f"forward's output has shape {out.shape}"
             )
-        # dx is whatever arrives at x: read it from x.grad, leaving x as it was found.
-        before, retained = x.grad, x._retain_grad
-        x.grad, x._retain_grad = None, True
-        engine.backward(out, grad, retain_graph=retain_graph)
-        dx = x.grad
-        x.grad = dx if before is None else before if dx is None else before + dx
-        x._retain_grad = retained
+        dx = engine.backward(out, grad, retain_graph=retain_graph, stop_at=x)
         if not retain_graph:
             object.__setattr__(self, "_by_hand", None)
         return np.zeros_like(x.data) if dx is None else dx
