@@ -36,6 +36,7 @@ Follow = Callable[["Tensor"], bool]
 Deliver = Callable[["Tensor", np.ndarray], None]
 
 
+# --8<-- [start:walk]
 def topological_order(
     roots: Sequence[Tensor], follow: Follow, stop_at: Container[Tensor] = frozenset()
 ) -> list[Tensor]:
@@ -99,6 +100,7 @@ def backward_pass(
             node.release()
 
 
+# --8<-- [end:walk]
 def root_gradient(root: Tensor, grad: Any) -> np.ndarray:
     """The starting gradient of a backward: 1 for a one-element root, else given, of its shape."""
     if grad is None:
@@ -119,6 +121,7 @@ def root_gradient(root: Tensor, grad: Any) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- loss.backward()
+# --8<-- [start:backward]
 def backward(
     tensor: Tensor, grad: Any = None, retain_graph: bool = False, stop_at: Tensor | None = None
 ) -> np.ndarray | None:
@@ -148,6 +151,7 @@ def backward(
     return reached[0] if reached else None
 
 
+# --8<-- [end:backward]
 _requires_grad: Follow = attrgetter("requires_grad")
 
 

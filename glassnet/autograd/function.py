@@ -86,6 +86,7 @@ class Context:
     def __repr__(self) -> str:
         return f"<{self.function.__name__}>"
 
+    # --8<-- [start:node-backward]
     def backward(self, grad: np.ndarray, needs: tuple[bool, ...]) -> list[np.ndarray | None]:
         """Run the Function's backward for the output gradient ``grad``: one gradient per parent,
         each of that parent's shape and dtype (None where ``needs`` says nobody wants it)."""
@@ -109,6 +110,8 @@ class Context:
             None if not need or g is None else _fit(np.asarray(g), parent, self.name(), i)
             for i, (parent, need, g) in enumerate(zip(self.parents, needs, grads))
         ]
+
+    # --8<-- [end:node-backward]
 
 
 def _fit(grad: np.ndarray, parent: Tensor, op: str, position: int) -> np.ndarray:
@@ -182,6 +185,7 @@ class Function:
     def backward(ctx: Context, grad: np.ndarray) -> Any:
         raise NotImplementedError("a Function subclass must define a static backward(ctx, grad)")
 
+    # --8<-- [start:apply]
     @classmethod
     def apply(cls, *inputs: Any, **kwargs: Any) -> Tensor:
         """Run the forward on the inputs' arrays; the result joins the graph if any input is
@@ -193,6 +197,8 @@ class Function:
         if output._ctx is node and node._saved:
             node.saved_versions = graph.versions_of_saved(node, (*tensors, output))
         return output
+
+    # --8<-- [end:apply]
 
 
 def _as_tensors(inputs: tuple[Any, ...], op: str) -> tuple[Tensor, ...]:

@@ -121,6 +121,7 @@ def is_tracked(tensor: Tensor) -> bool:
     return tensor.requires_grad or tensor._ctx is not None or tensor._watched
 
 
+# --8<-- [start:attach]
 def attach(output: Tensor, node: Context, inputs: Sequence[Tensor]) -> Tensor:
     """Give an op's ``output`` its graph ``node`` if it joins the graph (see the module doc)."""
     if not _thread.grad_enabled or output.data.dtype.kind != "f":
@@ -132,6 +133,7 @@ def attach(output: Tensor, node: Context, inputs: Sequence[Tensor]) -> Tensor:
     return output
 
 
+# --8<-- [end:attach]
 def watch(tensor: Tensor) -> None:
     """Record ops on ``tensor`` although it does not require grad (``GradientTape.watch``)."""
     if tensor.data.dtype.kind != "f":

@@ -92,6 +92,7 @@ class Linear(Module):
         self._lazy_dtype = None
         return self.weight
 
+    # --8<-- [start:linear-forward]
     def forward(self, x: Tensor) -> Tensor:
         weight = self.weight
         if weight is None:  # lazy: the first input fixes in_features
@@ -100,6 +101,8 @@ class Linear(Module):
             weight = self._build(x.shape[-1])
         _check_last_axis("Linear", x, weight.shape[0], "in_features")
         return ops.linear(x, weight, self.bias)
+
+    # --8<-- [end:linear-forward]
 
     def sample_input_shape(self) -> tuple[int, ...] | None:
         return None if self.in_features is None else (self.in_features,)

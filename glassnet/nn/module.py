@@ -101,6 +101,7 @@ class Module(ByHand, State, KerasFacade):
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
+    # --8<-- [start:call]
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run the forward: the input prepared by :meth:`prepare_input`, then hooks around the
         subclass's own ``forward``. Nothing is kept once the call returns."""
@@ -117,6 +118,7 @@ class Module(ByHand, State, KerasFacade):
                 output = changed
         return output
 
+    # --8<-- [end:call]
     def prepare_input(self, x: Any) -> Any:
         """The one place a module casts its input: NumPy data (or a leaf Tensor of another
         dtype) becomes a Tensor in the parameters' float dtype, so float64 data meets a float32

@@ -60,6 +60,7 @@ class SubOp(Function):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
+# --8<-- [start:mul]
 class MulOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -77,6 +78,7 @@ class MulOp(Function):
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
 
+# --8<-- [end:mul]
 class DivOp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:

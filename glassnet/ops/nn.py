@@ -50,6 +50,7 @@ class LogSoftmaxOp(Function):
         return grad - np.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
+# --8<-- [start:linear-op]
 class LinearOp(Function):
     """``x @ weight + bias`` as one node, for inputs of shape (..., in_features).
 
@@ -79,6 +80,7 @@ class LinearOp(Function):
         return grad_x, grad_w, (grad.sum(axis=0) if needs[2] else None)
 
 
+# --8<-- [end:linear-op]
 class CrossEntropyOp(Function):
     """Softmax cross-entropy from logits, fused: stable and one node.
 
