@@ -45,15 +45,45 @@ class ReshapeOp(Function):
 class TransposeOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...] | None = None) -> np.ndarray:
-        axes = tuple(range(x.ndim))[::-1] if axes is None else axes
-        if sorted(normalize_axis_tuple(axes, x.ndim)) != list(range(x.ndim)):
-            raise ShapeError(f"transpose: axes {axes} are not a permutation of {x.ndim} axes")
+        given = tuple(range(x.ndim))[::-1] if axes is None else axes
+        try:  # negative axes count from the end; argsort in backward needs them non-negative
+            axes = normalize_axis_tuple(given, x.ndim)
+        except (ValueError, TypeError):  # out of range (AxisError) or repeated
+            axes = ()
+        if len(axes) != x.ndim or sorted(axes) != list(range(x.ndim)):
+            raise ShapeError(
+                f"transpose: axes {given} are not a permutation of the {x.ndim} axes of a "
+                f"Tensor of shape {x.shape}"
+            )
         ctx.axes = axes
         return np.transpose(x, axes)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         return np.transpose(grad, np.argsort(ctx.axes))
+
+
+class MovedimOp(Function):
+    @staticmethod
+    def forward(
+        ctx: Context, x: np.ndarray, source: tuple[int, ...] = (), destination: tuple[int, ...] = ()
+    ) -> np.ndarray:
+        try:
+            src = normalize_axis_tuple(source, x.ndim, "source")
+            dst = normalize_axis_tuple(destination, x.ndim, "destination")
+        except ValueError as e:  # AxisError (out of range) or a repeated axis
+            raise ShapeError(f"movedim: {e} (Tensor of shape {x.shape})") from None
+        if len(src) != len(dst):
+            raise ShapeError(
+                f"movedim: source {source} and destination {destination} must have the same "
+                "number of axes"
+            )
+        ctx.source, ctx.destination = src, dst
+        return np.moveaxis(x, src, dst)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return np.moveaxis(grad, ctx.destination, ctx.source)
 
 
 class BroadcastToOp(Function):
@@ -189,12 +219,39 @@ def permute(x: Any, *dims: Any) -> Tensor:
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
+    """Exchange two axes (negative axes count from the end).
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.swapaxes(gn.ones(2, 3, 4), 0, -1).shape
+        (4, 3, 2)
+    """
     ndim = x.ndim if isinstance(x, Tensor) else np.ndim(x)
     axes = list(range(ndim))
-    a, b = normalize_axis_tuple((axis1, axis2), ndim, allow_duplicate=True)
+    try:
+        a, b = normalize_axis_tuple((axis1, axis2), ndim, allow_duplicate=True)
+    except ValueError as e:
+        raise ShapeError(f"swapaxes: {e} (a Tensor with {ndim} axes)") from None
     axes[a], axes[b] = axes[b], axes[a]
     return TransposeOp.apply(x, axes=tuple(axes))
+
+
+def movedim(x: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move axes ``source`` to positions ``destination`` (negative axes count from the end);
+    the other axes keep their order. PyTorch's ``torch.movedim``, NumPy's ``np.moveaxis``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.movedim(gn.ones(2, 3, 4), -1, 0).shape
+        (4, 2, 3)
+        >>> gn.movedim(gn.ones(2, 3, 4), (0, 1), (-1, -2)).shape
+        (4, 3, 2)
+    """
+    source = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    destination = (
+        (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    )
+    return MovedimOp.apply(x, source=source, destination=destination)
 
 
 def squeeze(x: Any, axis: Any = None) -> Tensor:
