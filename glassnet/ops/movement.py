@@ -100,16 +100,22 @@ class BroadcastToOp(Function):
 
 
 class GetItemOp(Function):
+    """``x[index]``, then ``[then]`` on the result when ``then`` is given (the advanced step of
+    PyTorch's integer-then-advanced indexing; see :func:`getitem`)."""
+
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, index: Any = None) -> np.ndarray:
+    def forward(ctx: Context, x: np.ndarray, index: Any = None, then: Any = None) -> np.ndarray:
         ctx.shape = x.shape
-        ctx.index = index
-        return x[index]
+        ctx.index, ctx.then = index, then
+        out = x[index]
+        return out if then is None else out[then]
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         full = np.zeros(ctx.shape, dtype=grad.dtype)
-        if _is_basic(ctx.index):
+        if ctx.then is not None:  # the first index is basic, so full[index] is a view of full
+            np.add.at(full[ctx.index], ctx.then, grad)
+        elif _is_basic(ctx.index):
             full[ctx.index] = grad  # a basic index picks each element at most once
         else:
             np.add.at(full, ctx.index, grad)  # repeated indices accumulate
@@ -174,10 +180,65 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(_plain_index(i) for i in index)
     if isinstance(index, Tensor):
-        return index.data
+        index = index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        index = np.asarray(index)
+        if index.size == 0:
+            index = index.astype(np.int64)  # x[[]] selects nothing (NumPy: float64, an error)
+    if isinstance(index, np.ndarray) and index.ndim == 0 and index.dtype.kind in "iu":
+        return int(index)  # a 0-d integer Tensor indexes as an integer, as in PyTorch
     return index
+
+
+def _is_int(item: Any) -> bool:
+    return isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_))
+
+
+def _torch_index(index: Any, ndim: int) -> tuple[Any, Any]:
+    """Split an index that mixes integers with index arrays into PyTorch's two steps.
+
+    PyTorch applies integers first, as a select that drops the axis (basic indexing), and
+    only then the index arrays (and bool masks) on what is left; NumPy counts integers among
+    the advanced indices. The rule for where the advanced result axes go is the same in both
+    (in place when the advanced indices are adjacent, first otherwise), so with the integers
+    applied first, NumPy's rule gives PyTorch's result: on shape (A, C, D), ``x[0, :, [1, 2]]``
+    is (C, 2) in PyTorch but (2, C) in NumPy.
+
+    Returns ``(basic, advanced)``: ``x[basic][advanced]`` is PyTorch's ``x[index]``, with
+    ``basic`` made of ints, slices and None only (so ``x[basic]`` is a view). ``advanced`` is
+    None when NumPy's one-step indexing already agrees (no integer, or no index array).
+    """
+    items = index if isinstance(index, tuple) else (index,)
+    arrays = [i for i in items if isinstance(i, np.ndarray) or isinstance(i, (bool, np.bool_))]
+    if not arrays or not any(_is_int(i) for i in items):
+        return index, None
+    consumed = sum(
+        i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else 1
+        for i in items
+        if not (i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)))
+    )
+    if sum(i is Ellipsis for i in items) > 1:
+        raise IndexError("getitem: an index can only have a single ellipsis ('...')")
+    basic: list[Any] = []
+    advanced: list[Any] = []
+    for item in items:
+        if item is Ellipsis:
+            fill = max(ndim - consumed, 0)
+            basic += [slice(None)] * fill
+            advanced += [slice(None)] * fill
+        elif _is_int(item):
+            basic.append(item)  # a select: the axis is gone before the advanced step
+        elif item is None or isinstance(item, slice):
+            basic.append(item)
+            advanced.append(slice(None))
+        elif isinstance(item, (bool, np.bool_)):  # PyTorch: unsqueeze, then a mask of one
+            basic.append(None)
+            advanced.append(np.array([bool(item)]))
+        else:  # an index array (a bool mask spans as many axes as it has)
+            span = item.ndim if item.dtype == bool else 1
+            basic += [slice(None)] * span
+            advanced.append(item)
+    return tuple(basic), tuple(advanced)
 
 
 def reshape(x: Any, *shape: Any) -> Tensor:
@@ -289,10 +350,13 @@ def expand(x: Any, *sizes: Any) -> Tensor:
 
 
 def getitem(x: Any, index: Any) -> Tensor:
-    """``x[index]``: ints, slices, None, Ellipsis, integer arrays and bool masks.
+    """``x[index]`` as in PyTorch: ints, slices, None, Ellipsis, integer arrays and bool masks.
 
-    The backward scatters the gradient back with ``np.add.at`` semantics, so an element picked
-    twice gets both gradients.
+    Integers are applied first (each one drops its axis), then the index arrays, whose result
+    axes replace them in place when they are adjacent and go first otherwise. This differs from
+    NumPy when integers and arrays are mixed: on shape (A, C, D), ``x[0, :, [1, 2]]`` has shape
+    (C, 2) (NumPy: (2, C)). The backward scatters the gradient back with ``np.add.at``
+    semantics, so an element picked twice gets both gradients.
 
     Examples:
         >>> import glassnet as gn
@@ -300,8 +364,14 @@ def getitem(x: Any, index: Any) -> Tensor:
         >>> x[[0, 0, 2]].sum().backward()
         >>> x.grad
         array([2., 0., 1.], dtype=float32)
+        >>> gn.zeros(4, 5, 6)[0, :, [1, 2]].shape
+        (5, 2)
     """
-    return GetItemOp.apply(x, index=_plain_index(index))
+    index = _plain_index(index)
+    if not isinstance(index, tuple) or _is_basic(index):  # one item, or no index array
+        return GetItemOp.apply(x, index=index)
+    basic, advanced = _torch_index(index, x.ndim if isinstance(x, Tensor) else np.ndim(x))
+    return GetItemOp.apply(x, index=basic, then=advanced)
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
