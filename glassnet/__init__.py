@@ -27,6 +27,7 @@ from glassnet.checking import (
 from glassnet.errors import GraphFreedError, ShapeError
 from glassnet.ops import *  # noqa: F403  (every op in function form: gn.exp, gn.matmul, ...)
 from glassnet.ops import __all__ as _ops_all
+from glassnet.ops import movedim
 from glassnet.rng import manual_seed
 from glassnet.io import load, save
 from glassnet.onnx_export import export_onnx
@@ -37,7 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Context", "Function", "GradientCheckError", "GradientTape", "GraphFreedError", "ShapeError",
     "Tensor", "arange", "check_layer_gradients", "check_same", "enable_grad", "export_onnx", "eye",
-    "full", "grad", "gradcheck", "is_grad_enabled", "load", "manual_seed", "no_grad", "ones",
-    "rand", "randn", "save", "tensor", "zeros",
+    "full", "grad", "gradcheck", "is_grad_enabled", "load", "manual_seed", "movedim", "no_grad",
+    "ones", "rand", "randn", "save", "tensor", "zeros",
     "data", "metrics", "nn", "optim", "scalar", "train", "viz", *_ops_all,
 ]  # fmt: skip
