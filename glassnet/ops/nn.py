@@ -331,6 +331,52 @@ def cross_entropy(
     return _general_cross_entropy(z, target, t, reduction, label_smoothing, weight, ignore_index)
 
 
+def class_axis_last(x: Any, shape: tuple[int, ...]) -> Any:
+    """(N, C, d1, ...) -> (N * d1 * ..., C) and (C,) -> (1, C), differentiably; (N, C) as is."""
+    from glassnet.ops.movement import movedim, reshape
+
+    if len(shape) == 2:
+        return x
+    classes = shape[1] if len(shape) > 2 else shape[0]
+    return reshape(x if len(shape) == 1 else movedim(x, 1, -1), -1, classes)
+
+
+def class_weights(op: str, weight: Any, classes: int, dtype: np.dtype) -> np.ndarray | None:
+    """``weight`` as a (C,) array of the logits' float dtype (None stays None)."""
+    if weight is None:
+        return None
+    w = as_array(weight).astype(dtype if dtype.kind == "f" else np.float32)
+    if w.shape != (classes,):
+        raise ShapeError(f"{op}: weight must have shape ({classes},), one per class, got {w.shape}")
+    return w
+
+
+def class_index_targets(
+    op: str, shape: tuple[int, ...], t: np.ndarray, ignore_index: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check class-index targets against (N, C, d1, ...) (or (C,)) scores and flatten them.
+
+    Returns ``(classes, ignored)``, both of shape (N * d1 * ...,): the targets with the ignored
+    ones replaced by 0 (so they can index), and the mask of the ignored ones.
+    """
+    classes = shape[1] if len(shape) >= 2 else shape[0]
+    index_shape = (shape[0], *shape[2:]) if len(shape) >= 2 else ()
+    if t.shape != index_shape or t.dtype.kind not in "iu":
+        raise ShapeError(
+            f"{op}: scores of shape {shape} need targets that are class indices of shape "
+            f"{index_shape} (an integer dtype); got shape {t.shape} and dtype {t.dtype}"
+        )
+    flat = t.reshape(-1)
+    ignored = flat == ignore_index
+    kept = flat[~ignored]
+    if kept.size and (kept.min() < 0 or kept.max() >= classes):
+        raise ValueError(
+            f"{op}: class targets must lie in [0, {classes}) (or equal "
+            f"ignore_index={ignore_index}), got values from {kept.min()} to {kept.max()}"
+        )
+    return np.where(ignored, 0, flat), ignored
+
+
 def _general_cross_entropy(
     z: Tensor,
     target: Any,
@@ -341,7 +387,7 @@ def _general_cross_entropy(
     ignore_index: int,
 ) -> Tensor:
     """cross_entropy beyond the hot path: weights, ignored targets, probabilities, d1... axes."""
-    from glassnet.ops.movement import movedim, reshape
+    from glassnet.ops.movement import reshape
 
     shape = z.data.shape
     if not shape:
@@ -349,30 +395,8 @@ def _general_cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     classes = shape[1] if len(shape) >= 2 else shape[0]
-    index_shape = (shape[0], *shape[2:]) if len(shape) >= 2 else ()
-    probabilities = t.shape == shape and t.dtype.kind in "fbiu"
-    if not probabilities and not (t.shape == index_shape and t.dtype.kind in "iu"):
-        raise ShapeError(
-            f"cross_entropy: logits of shape {shape} need targets that are class indices of "
-            f"shape {index_shape} (an integer dtype) or probabilities of shape {shape}; got "
-            f"shape {t.shape} and dtype {t.dtype}"
-        )
-    w = None
-    if weight is not None:
-        w = as_array(weight).astype(z.dtype if z.dtype.kind == "f" else np.float32)
-        if w.shape != (classes,):
-            raise ShapeError(
-                f"cross_entropy: weight must have shape ({classes},), one per class, got {w.shape}"
-            )
-
-    def rows(x: Any) -> Any:  # (N, C, d1, ...) -> (N * d1 * ..., C); (C,) -> (1, C)
-        if len(shape) == 1:
-            return reshape(x, 1, classes)
-        if len(shape) == 2:
-            return x
-        return reshape(movedim(x, 1, -1), -1, classes)
-
-    if probabilities:
+    w = class_weights("cross_entropy", weight, classes, z.dtype)
+    if t.shape == shape and t.dtype.kind in "fbiu":  # probabilities, as PyTorch decides
         if ignore_index >= 0:
             raise ValueError(
                 "cross_entropy: ignore_index is only for class-index targets, not probabilities"
@@ -382,27 +406,30 @@ def _general_cross_entropy(
         else:
             target_t = Tensor(t.astype(z.dtype if z.dtype.kind == "f" else np.float32))
         out = SoftTargetCrossEntropyOp.apply(
-            rows(z), rows(target_t), reduction=reduction, label_smoothing=label_smoothing, weight=w
+            class_axis_last(z, shape),
+            class_axis_last(target_t, shape),
+            reduction=reduction,
+            label_smoothing=label_smoothing,
+            weight=w,
         )
     else:
-        flat = t.reshape(-1)
-        ignored = flat == ignore_index
-        kept = flat[~ignored]
-        if kept.size and (kept.min() < 0 or kept.max() >= classes):
-            raise ValueError(
-                f"cross_entropy: class targets must lie in [0, {classes}) (or equal "
-                f"ignore_index={ignore_index}), got values from {kept.min()} to {kept.max()}"
+        if t.dtype.kind not in "iu" or t.ndim != max(len(shape) - 1, 0):
+            raise ShapeError(
+                f"cross_entropy: logits of shape {shape} need targets that are class indices "
+                f"of shape {(shape[0], *shape[2:]) if len(shape) > 1 else ()} (an integer "
+                f"dtype) or probabilities of shape {shape}; got shape {t.shape} and dtype {t.dtype}"
             )
+        flat, ignored = class_index_targets("cross_entropy", shape, t, ignore_index)
         out = CrossEntropyOp.apply(
-            rows(z),
-            target=np.where(ignored, 0, flat),
+            class_axis_last(z, shape),
+            target=flat,
             reduction=reduction,
             label_smoothing=label_smoothing,
             weight=w,
             ignored=ignored if ignored.any() else None,
         )
     if reduction == "none" and len(shape) != 2:
-        out = reshape(out, index_shape)
+        out = reshape(out, (shape[0], *shape[2:]) if len(shape) > 1 else ())
     return out
 
 
