@@ -18,6 +18,17 @@ from glassnet.errors import ShapeError
 from glassnet.tensor import Tensor
 
 
+def _axis(op: str, axis: Any, ndim: int, shape: tuple[int, ...]) -> int:
+    """``axis`` in [0, ndim), negative counting from the end; else a ShapeError naming ``op``."""
+    try:
+        return normalize_axis_index(axis, ndim)
+    except ValueError:  # NumPy's AxisError
+        raise ShapeError(
+            f"{op}: axis {axis} is out of range for a Tensor of shape {shape} "
+            f"(valid: {-ndim} to {ndim - 1})"
+        ) from None
+
+
 def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
     """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -158,7 +169,13 @@ class StackOp(Function):
 class PadOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, pad_width: Any = 0, value: float = 0.0):
-        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
+        try:
+            widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
+        except ValueError:
+            raise ShapeError(
+                f"pad: pad_width {pad_width} does not fit a Tensor of shape {x.shape}: give an "
+                f"int, (before, after), or {x.ndim} pairs"
+            ) from None
         if (widths < 0).any():
             raise ValueError(f"pad: widths must be >= 0, got {pad_width}")
         ctx.inside = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
@@ -257,7 +274,12 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     x = x if isinstance(x, Tensor) else Tensor(x)
     if x.ndim == 0:
         return reshape(x, 1)
-    start, end = normalize_axis_index(start_dim, x.ndim), normalize_axis_index(end_dim, x.ndim)
+    start = _axis("flatten", start_dim, x.ndim, x.shape)
+    end = _axis("flatten", end_dim, x.ndim, x.shape)
+    if start > end:  # would insert an axis of size 1 instead of merging
+        raise ShapeError(
+            f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}"
+        )
     merged = int(np.prod(x.shape[start : end + 1]))
     return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1 :]))
 
@@ -319,7 +341,10 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
     """Remove axes of size 1 (all of them, or those in ``axis``)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     axes = tuple(i for i, n in enumerate(x.shape) if n == 1) if axis is None else axis
-    axes = normalize_axis_tuple(axes, x.ndim)
+    try:
+        axes = normalize_axis_tuple(axes, x.ndim)
+    except ValueError as e:
+        raise ShapeError(f"squeeze: axis {axis} does not fit shape {x.shape} ({e})") from None
     for a in axes:
         if x.shape[a] != 1:
             raise ShapeError(f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1")
@@ -329,7 +354,7 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
 def unsqueeze(x: Any, dim: int) -> Tensor:
     """Insert an axis of size 1 at ``dim`` (PyTorch's name for ``np.expand_dims``)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
-    dim = normalize_axis_index(dim, x.ndim + 1)
+    dim = _axis("unsqueeze", dim, x.ndim + 1, x.shape)
     return reshape(x, (*x.shape[:dim], 1, *x.shape[dim:]))
 
 
@@ -345,6 +370,8 @@ def expand(x: Any, *sizes: Any) -> Tensor:
     lead = len(sizes) - x.ndim
     if lead < 0:
         raise ShapeError(f"expand: {sizes} has fewer axes than the Tensor's shape {x.shape}")
+    if any(s == -1 for s in sizes[:lead]):  # x.shape[i - lead] would wrap around
+        raise ShapeError(f"expand: -1 is not allowed for a new leading axis: {sizes}")
     shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
     return broadcast_to(x, shape)
 
@@ -397,7 +424,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     """Split into pieces along ``axis``, as ``np.split`` (each piece is a differentiable slice)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
-    axis = normalize_axis_index(axis, x.ndim)
+    axis = _axis("split", axis, x.ndim, x.shape)
     length = x.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
         sections = int(indices_or_sections)

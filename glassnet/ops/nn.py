@@ -20,10 +20,17 @@ def stable_log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
+def _axis_error(op: str, axis: Any, shape: tuple[int, ...]) -> ShapeError:
+    return ShapeError(f"{op}: axis {axis} is out of range for a Tensor of shape {shape}")
+
+
 class SoftmaxOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
-        shifted = np.exp(as_float(x) - x.max(axis=axis, keepdims=True))
+        try:
+            shifted = np.exp(as_float(x) - x.max(axis=axis, keepdims=True))
+        except ValueError:  # NumPy's AxisError
+            raise _axis_error("softmax", axis, x.shape) from None
         out = shifted / shifted.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(out)
         ctx.axis = axis
@@ -39,7 +46,10 @@ class SoftmaxOp(Function):
 class LogSoftmaxOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int = -1) -> np.ndarray:
-        out = stable_log_softmax(as_float(x), axis)
+        try:
+            out = stable_log_softmax(as_float(x), axis)
+        except ValueError:  # NumPy's AxisError
+            raise _axis_error("log_softmax", axis, x.shape) from None
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out
@@ -270,6 +280,12 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         )
     if bias is None:
         return LinearOp.apply(x, weight)
+    b_shape = shape_of(bias)
+    if b_shape != (w_shape[1],) and b_shape != ():  # the in-place += would fail or broadcast
+        raise ShapeError(
+            f"linear: bias of shape {b_shape} does not fit a weight of shape {w_shape}: it "
+            f"must have shape ({w_shape[1]},)"
+        )
     return LinearOp.apply(x, weight, bias)
 
 
