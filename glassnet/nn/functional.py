@@ -27,7 +27,12 @@ from glassnet.ops import (
     softplus,
     tanh,
 )
-from glassnet.ops.nn import class_axis_last, class_index_targets, class_weights
+from glassnet.ops.nn import (
+    BinaryCrossEntropyOp,
+    class_axis_last,
+    class_index_targets,
+    class_weights,
+)
 from glassnet.tensor import Tensor, as_array
 
 __all__ = [
@@ -99,11 +104,29 @@ def huber_loss(prediction: Any, target: Any, delta: float = 1.0, reduction: str 
 
 
 def binary_cross_entropy(
-    probabilities: Any, target: Any, reduction: str = "mean", eps: float = 1e-7
+    probabilities: Any, target: Any, reduction: str = "mean", eps: float | None = None
 ) -> Tensor:
-    """The log loss on probabilities: -(y log p + (1 - y) log(1 - p)), p clipped to
-    [eps, 1 - eps] so a confident mistake costs a large but finite loss."""
+    """The log loss on probabilities: ``-(y log p + (1 - y) log(1 - p))``.
+
+    By default exactly ``torch.nn.functional.binary_cross_entropy``: each log is clamped at
+    -100, so a confident mistake costs 100 and every gradient stays finite. With ``eps``
+    (Keras' way, used by ``BinaryCrossentropy``) p is clipped to ``[eps, 1 - eps]`` first.
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> F.binary_cross_entropy(np.array([0.0]), np.array([1.0])).item()  # log clamped
+        100.0
+        >>> round(F.binary_cross_entropy(np.array([0.0]), np.array([1.0]), eps=1e-7).item(), 4)
+        16.1181
+    """
     p, t = _pair("binary_cross_entropy", probabilities, target)
+    if p.size and (p.data.min() < 0.0 or p.data.max() > 1.0):  # nan passes, as in PyTorch
+        raise ValueError(
+            "binary_cross_entropy: probabilities must lie in [0, 1] (got values from "
+            f"{p.data.min()} to {p.data.max()}); for logits use binary_cross_entropy_with_logits"
+        )
+    if eps is None:
+        return _reduce(BinaryCrossEntropyOp.apply(p, t), reduction, "binary_cross_entropy")
     p = ops.clip(p, eps, 1.0 - eps)
     losses = -(t * ops.log(p) + (1.0 - t) * ops.log(1.0 - p))
     return _reduce(losses, reduction, "binary_cross_entropy")

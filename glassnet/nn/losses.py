@@ -72,7 +72,8 @@ class HuberLoss(Loss):
 
 
 class BCELoss(Loss):
-    """Binary cross-entropy on probabilities (the "log loss"), clipped to stay finite."""
+    """Binary cross-entropy on probabilities (the "log loss"), as ``torch.nn.BCELoss``: each
+    log is clamped at -100, so it stays finite."""
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy(prediction, target, self.reduction)
@@ -223,7 +224,7 @@ class BinaryCrossentropy(Loss):
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         if self.from_logits:
             return F.binary_cross_entropy_with_logits(prediction, target, self.reduction)
-        return F.binary_cross_entropy(prediction, target, self.reduction)
+        return F.binary_cross_entropy(prediction, target, self.reduction, eps=1e-7)
 
     def extra_repr(self) -> str:
         return _describe(self, "from_logits", False)

@@ -246,6 +246,31 @@ class SoftTargetCrossEntropyOp(Function):
         return grad_logits, grad_target
 
 
+class BinaryCrossEntropyOp(Function):
+    """The log loss on probabilities, exactly as ``torch.nn.functional.binary_cross_entropy``:
+    ``-(t max(log p, -100) + (1 - t) max(log(1 - p), -100))``, so p = 0 or 1 costs at most
+    100 and stays finite. The gradients are PyTorch's too:
+    ``d/dp = (p - t) / max(p (1 - p), 1e-12)`` and ``d/dt = max(log(1 - p), -100) -
+    max(log p, -100)``.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, p: np.ndarray, t: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore"):  # log 0 = -inf, clamped to -100
+            log_p = np.maximum(np.log(p), -100.0)
+            log_q = np.maximum(np.log1p(-p), -100.0)
+        ctx.save_for_backward(p, t, log_p, log_q)
+        return -(t * log_p + (1.0 - t) * log_q)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        p, t, log_p, log_q = ctx.saved_tensors
+        need_p, need_t = ctx.needs_input_grad
+        grad_p = grad * (p - t) / np.maximum(p * (1.0 - p), 1e-12) if need_p else None
+        grad_t = grad * (log_q - log_p) if need_t else None
+        return grad_p, grad_t
+
+
 class DropoutOp(Function):
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p),
     so evaluation needs no rescaling. The mask is drawn from the given generator."""

@@ -270,3 +270,33 @@ def test_one_hot_is_int64_and_keeps_axes():
         F.one_hot(np.array([0, 2]), 2)
     with pytest.raises(TypeError, match="integer"):
         F.one_hot(np.array([0.0]))
+
+
+# ----------------------------------------------------------------- BCE on probabilities as torch's
+def test_bce_clamps_the_log_at_minus_100_like_torch():
+    # p = 1e-9 for a positive: -log(1e-9) = 20.7 (clipping p to 1e-7 first gave 16.1)
+    p = np.array([1e-9, 0.0, 1.0, 0.3])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    expected = [-np.log(1e-9), 100.0, 100.0, -np.log(0.7)]
+    np.testing.assert_allclose(F.binary_cross_entropy(p, y, "none").numpy(), expected)
+    t = gn.tensor(p, requires_grad=True)
+    F.binary_cross_entropy(t, y, "sum").backward()
+    # (p - y) / max(p (1 - p), 1e-12): finite even at p = 0 and p = 1
+    np.testing.assert_allclose(t.grad, [(1e-9 - 1) / (1e-9 * (1 - 1e-9)), -1e12, 1e12, 1 / 0.7])
+
+
+def test_bce_gradients_for_probabilities_and_soft_targets():
+    p = gn.tensor(PROBS, requires_grad=True)
+    y = gn.tensor(rng.uniform(0, 1, PROBS.shape), requires_grad=True)
+    assert gn.gradcheck(lambda a, b: F.binary_cross_entropy(a, b), [p, y])
+    assert gn.gradcheck(lambda a, b: nn.BinaryCrossentropy()(a, b), [p, y])
+
+
+def test_bce_refuses_values_outside_0_1():
+    with pytest.raises(ValueError, match="must lie in"):
+        nn.BCELoss()(np.array([1.5, 0.2]), np.array([1.0, 0.0]))
+
+
+def test_keras_binary_crossentropy_clips_at_1e_7():
+    value = nn.BinaryCrossentropy()(np.array([0.0]), np.array([1.0])).item()
+    np.testing.assert_allclose(value, -np.log(1e-7), rtol=1e-6)
