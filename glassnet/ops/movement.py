@@ -136,6 +136,7 @@ class GetItemOp(Function):
 class ConcatenateOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        _axis("concatenate", axis, arrays[0].ndim, arrays[0].shape)
         try:
             out = np.concatenate(arrays, axis=axis)
         except ValueError:
@@ -153,6 +154,7 @@ class ConcatenateOp(Function):
 class StackOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        _axis("stack", axis, arrays[0].ndim + 1, arrays[0].shape)
         try:
             out = np.stack(arrays, axis=axis)
         except ValueError:

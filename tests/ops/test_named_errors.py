@@ -26,6 +26,8 @@ X = gn.ones(2, 3, 4)
         (lambda: gn.flatten(X, 0, 5), "flatten"),
         (lambda: gn.squeeze(X, 5), "squeeze"),
         (lambda: gn.split(X, 2, axis=7), "split"),
+        (lambda: gn.concatenate([X, X], axis=3), "concatenate"),
+        (lambda: gn.stack([X, X], axis=-5), "stack"),
         (lambda: gn.pad(X, ((1, 1), (1, 1))), "pad"),
         (lambda: gn.linear(gn.ones(4, 3), gn.ones(3, 2), gn.ones(3)), "linear"),
         (lambda: gn.where(np.ones(5, dtype=bool), gn.ones(2, 3), 0.0), "where"),
@@ -34,6 +36,13 @@ X = gn.ones(2, 3, 4)
 def test_bad_axes_and_shapes_raise_shape_error_naming_the_op(call, op):
     with pytest.raises(gn.ShapeError, match=rf"^{op}: "):
         call()
+
+
+def test_concatenate_and_stack_blame_the_axis_not_the_shapes():
+    with pytest.raises(gn.ShapeError, match="axis 3 is out of range"):
+        gn.concatenate([X, X], axis=3)  # it said the (equal) shapes did not fit
+    assert gn.stack([X, X], axis=-1).shape == (2, 3, 4, 2)
+    assert gn.concatenate([X, X], axis=-1).shape == (2, 3, 8)
 
 
 def test_where_error_names_the_condition_shape():
