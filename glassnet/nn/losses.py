@@ -250,8 +250,9 @@ def _describe(loss: Loss, *defaults: Any) -> str:
     """extra_repr: the reduction, the weight if any, and the settings that differ from their
     defaults (given as name, default, name, default, ...)."""
     parts = [Loss.extra_repr(loss)]
-    if getattr(loss, "weight", None) is not None:
-        parts.append(f"weight={loss.weight.tolist()}")
+    weight = getattr(loss, "weight", None)
+    if weight is not None:
+        parts.append(f"weight={weight.tolist()}")
     for name, default in zip(defaults[::2], defaults[1::2]):
         if getattr(loss, name) != default:
             parts.append(f"{name}={getattr(loss, name)!r}")
