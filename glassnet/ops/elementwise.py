@@ -179,6 +179,7 @@ class ReluOp(Function):
 class LeakyReluOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, slope: float = 0.01) -> np.ndarray:
+        x = as_float(x)  # integers: float32 (x * slope would make float64)
         ctx.save_for_backward(x)
         ctx.slope = slope
         return np.where(x > 0, x, x * slope)

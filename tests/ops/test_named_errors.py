@@ -82,3 +82,9 @@ def test_linear_with_scalar_bias_still_works():
     w = gn.randn(3, 2, dtype="float64", requires_grad=True, rng=1)
     b = gn.tensor(0.5, dtype="float64", requires_grad=True)
     assert gn.gradcheck(gn.linear, [x, w, b])
+
+
+def test_leaky_relu_of_integers_is_float32_not_float64():
+    out = gn.leaky_relu(gn.tensor([-1, 2]), 0.5)
+    assert out.dtype == np.float32
+    assert out.tolist() == [-0.5, 2.0]
