@@ -66,11 +66,6 @@ def as_array(value: Any, dtype: DTypeLike = None) -> np.ndarray:
     return np.asarray(value.data if isinstance(value, Tensor) else value, dtype=dtype)
 
 
-def shape_of(value: Any) -> tuple[int, ...]:
-    """The shape of a Tensor, array or nested list (``np.shape`` costs more on the hot path)."""
-    return value.shape if isinstance(value, (Tensor, np.ndarray)) else np.shape(value)
-
-
 class Tensor:
     """A NumPy array with an autograd history.
 
@@ -435,6 +430,9 @@ class Tensor:
 
     def permute(self, *dims: Any) -> Tensor:
         return ops.permute(self, *dims)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return ops.movedim(self, source, destination)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         return ops.swapaxes(self, axis1, axis2)

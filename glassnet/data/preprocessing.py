@@ -10,21 +10,32 @@ from glassnet.rng import RngLike, get_rng
 
 
 def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) -> np.ndarray:
-    """Integer labels (N,) to a one-hot matrix (N, num_classes).
+    """Integer labels of any shape (...) to one-hot vectors (..., num_classes), as
+    ``torch.nn.functional.one_hot``: (N,) -> (N, C), (N, T) -> (N, T, C).
+
+    ``num_classes`` defaults to the largest label + 1.
 
     Examples:
         >>> from glassnet.data import to_one_hot
         >>> to_one_hot([0, 2], 3)
         array([[1., 0., 0.],
                [0., 0., 1.]], dtype=float32)
+        >>> to_one_hot([[0, 1, 1], [2, 0, 1]]).shape
+        (2, 3, 3)
     """
     labels = np.asarray(y)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"to_one_hot expects integer labels, got dtype {labels.dtype}")
-    num_classes = int(labels.max()) + 1 if num_classes is None else num_classes
+    if num_classes is None or num_classes < 0:
+        if not labels.size:
+            raise ValueError("to_one_hot: cannot infer num_classes from no labels; pass it")
+        num_classes = int(labels.max()) + 1
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"to_one_hot: labels must lie in [0, {num_classes})")
-    return np.eye(num_classes, dtype=dtype)[labels.reshape(-1)]
+        raise ValueError(
+            f"to_one_hot: labels must lie in [0, {num_classes}), got values from "
+            f"{labels.min()} to {labels.max()}"
+        )
+    return np.eye(num_classes, dtype=dtype)[labels]
 
 
 class OneHotEncoder:

@@ -27,6 +27,7 @@ from glassnet.nn.layers import BatchNorm1d, Bias, Dense, Dropout, Embedding, Fla
 from glassnet.nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
+    BinaryCrossentropy,
     CategoricalCrossentropy,
     CrossEntropyLoss,
     HuberLoss,
@@ -34,15 +35,18 @@ from glassnet.nn.losses import (
     Loss,
     MSELoss,
     NLLLoss,
+    SparseCategoricalCrossentropy,
     get_loss,
 )
 from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 
 __all__ = [
-    "ELU", "GELU", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Bias", "CategoricalCrossentropy",
-    "CrossEntropyLoss", "Dense", "Dropout", "Embedding", "Flatten", "HuberLoss", "Identity",
+    "ELU", "GELU", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Bias", "BinaryCrossentropy",
+    "CategoricalCrossentropy", "CrossEntropyLoss", "Dense", "Dropout", "Embedding", "Flatten",
+    "HuberLoss", "Identity",
     "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "Loss", "MSELoss", "Module", "NLLLoss",
-    "Parameter", "ReLU", "Sequential", "Sigmoid", "Sin", "Softmax", "Softplus", "Tanh",
+    "Parameter", "ReLU", "Sequential", "Sigmoid", "Sin", "Softmax", "Softplus",
+    "SparseCategoricalCrossentropy", "Tanh",
     "functional", "get_activation", "get_loss", "init",
 ]  # fmt: skip

@@ -27,12 +27,19 @@ from glassnet.ops import (
     softplus,
     tanh,
 )
+from glassnet.ops.nn import (
+    BinaryCrossEntropyOp,
+    class_axis_last,
+    class_index_targets,
+    class_weights,
+)
 from glassnet.tensor import Tensor, as_array
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_crossentropy",
     "cross_entropy", "dropout", "elu", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear",
-    "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "softplus", "tanh",
+    "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid", "softmax", "softplus",
+    "sparse_categorical_crossentropy", "tanh",
 ]  # fmt: skip
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -97,11 +104,29 @@ def huber_loss(prediction: Any, target: Any, delta: float = 1.0, reduction: str 
 
 
 def binary_cross_entropy(
-    probabilities: Any, target: Any, reduction: str = "mean", eps: float = 1e-7
+    probabilities: Any, target: Any, reduction: str = "mean", eps: float | None = None
 ) -> Tensor:
-    """The log loss on probabilities: -(y log p + (1 - y) log(1 - p)), p clipped to
-    [eps, 1 - eps] so a confident mistake costs a large but finite loss."""
+    """The log loss on probabilities: ``-(y log p + (1 - y) log(1 - p))``.
+
+    By default exactly ``torch.nn.functional.binary_cross_entropy``: each log is clamped at
+    -100, so a confident mistake costs 100 and every gradient stays finite. With ``eps``
+    (Keras' way, used by ``BinaryCrossentropy``) p is clipped to ``[eps, 1 - eps]`` first.
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> F.binary_cross_entropy(np.array([0.0]), np.array([1.0])).item()  # log clamped
+        100.0
+        >>> round(F.binary_cross_entropy(np.array([0.0]), np.array([1.0]), eps=1e-7).item(), 4)
+        16.1181
+    """
     p, t = _pair("binary_cross_entropy", probabilities, target)
+    if p.size and (p.data.min() < 0.0 or p.data.max() > 1.0):  # nan passes, as in PyTorch
+        raise ValueError(
+            "binary_cross_entropy: probabilities must lie in [0, 1] (got values from "
+            f"{p.data.min()} to {p.data.max()}); for logits use binary_cross_entropy_with_logits"
+        )
+    if eps is None:
+        return _reduce(BinaryCrossEntropyOp.apply(p, t), reduction, "binary_cross_entropy")
     p = ops.clip(p, eps, 1.0 - eps)
     losses = -(t * ops.log(p) + (1.0 - t) * ops.log(1.0 - p))
     return _reduce(losses, reduction, "binary_cross_entropy")
@@ -121,25 +146,157 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
     return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
 
 
-def nll_loss(log_probabilities: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood: -log_probabilities[i, target_i], for (N, C) and (N,) ints."""
+def nll_loss(
+    log_probabilities: Any,
+    target: Any,
+    reduction: str = "mean",
+    *,
+    weight: Any = None,
+    ignore_index: int = -100,
+) -> Tensor:
+    """Negative log-likelihood, as ``torch.nn.functional.nll_loss``: ``-w[y] lp[y]`` per
+    position, for log-probabilities (N, C), (N, C, d1, ...) or (C,) and class indices
+    (N,), (N, d1, ...) or ().
+
+    ``weight`` (C,) weighs each class, and the mean divides by the summed weights of the
+    targets; targets equal to ``ignore_index`` count for nothing (neither in the mean).
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> lp = np.log(np.array([[0.5, 0.5], [0.25, 0.75]]))
+        >>> round(F.nll_loss(lp, [0, 1]).item(), 4)  # -(log 0.5 + log 0.75) / 2
+        0.4904
+        >>> round(F.nll_loss(lp, [0, 1], weight=[3.0, 1.0]).item(), 4)  # / (3 + 1)
+        0.5918
+    """
     lp = log_probabilities if isinstance(log_probabilities, Tensor) else Tensor(log_probabilities)
-    t = as_array(target)
-    if lp.ndim != 2 or t.shape != (lp.shape[0],) or t.dtype.kind not in "iu":
-        raise ShapeError(
-            f"nll_loss: expects log-probabilities (N, C) and integer targets (N,); got "
-            f"{lp.shape} and {t.shape} of dtype {t.dtype}"
-        )
-    if t.size and (t.min() < 0 or t.max() >= lp.shape[1]):
-        raise ValueError(f"nll_loss: class targets must lie in [0, {lp.shape[1]})")
-    return _reduce(-lp[np.arange(lp.shape[0]), t], reduction, "nll_loss")
+    if lp.dtype.kind != "f":
+        lp = lp.astype(np.float32)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"nll_loss: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    shape = lp.shape
+    if not shape:
+        raise ShapeError("nll_loss: log-probabilities must have a class axis, got a scalar")
+    classes = shape[1] if len(shape) >= 2 else shape[0]
+    w = class_weights("nll_loss", weight, classes, lp.dtype)
+    flat, ignored = class_index_targets("nll_loss", shape, as_array(target), ignore_index)
+    coefficient = (np.ones(len(flat), lp.dtype) if w is None else w[flat]) * ~ignored
+    picked = class_axis_last(lp, shape)[np.arange(len(flat)), flat]
+    losses = -picked * coefficient
+    if reduction == "mean":
+        total = coefficient.sum()
+        if not total:  # nothing counted: nan as in PyTorch, and no gradient for anyone
+            return losses.sum() * 0.0 + np.nan
+        return losses.sum() / total
+    if reduction == "sum":
+        return losses.sum()
+    return losses.reshape((shape[0], *shape[2:]) if len(shape) > 1 else ())
 
 
 def categorical_crossentropy(
-    probabilities: Any, target: Any, reduction: str = "mean", eps: float = 1e-7
+    probabilities: Any,
+    target: Any,
+    reduction: str = "mean",
+    eps: float = 1e-7,
+    from_logits: bool = False,
 ) -> Tensor:
-    """Keras' categorical cross-entropy: -sum_c y_c log p_c for probabilities and one-hot
-    (or soft) targets, p clipped to [eps, 1]."""
+    """Keras' categorical cross-entropy, ``-sum_c y_c log p_c`` over the last axis, against
+    one-hot (or soft) targets of the same shape.
+
+    As Keras does, probabilities are first scaled to sum to 1, then clipped to
+    ``[eps, 1 - eps]``, so a confident mistake costs a large but finite loss. With
+    ``from_logits=True`` the input is logits, and the softmax and log are one stable op.
+    (Note glassnet's argument order, prediction first; Keras' functions take ``y_true`` first.)
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> p, y = np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]])
+        >>> round(F.categorical_crossentropy(p, y).item(), 4)
+        0.6931
+    """
     p, t = _pair("categorical_crossentropy", probabilities, target)
-    losses = -(t * ops.log(ops.clip(p, eps, 1.0))).sum(axis=-1)
+    if p.ndim == 0:
+        raise ShapeError("categorical_crossentropy: needs a class axis (the last), got a scalar")
+    if from_logits:  # class axis last, as in Keras; cross_entropy wants it at 1
+        losses = cross_entropy(_classes_second(p), _classes_second(t), reduction="none")
+        return _reduce(losses, reduction, "categorical_crossentropy")
+    p = ops.clip(p / p.sum(axis=-1, keepdims=True), eps, 1.0 - eps)
+    losses = -(t * ops.log(p)).sum(axis=-1)
     return _reduce(losses, reduction, "categorical_crossentropy")
+
+
+def sparse_categorical_crossentropy(
+    probabilities: Any,
+    target: Any,
+    reduction: str = "mean",
+    eps: float = 1e-7,
+    from_logits: bool = False,
+) -> Tensor:
+    """Keras' sparse categorical cross-entropy: ``-log p[y]`` for probabilities (..., C) (the
+    classes on the last axis, as in Keras) and integer class indices (...).
+
+    Probabilities are scaled to sum to 1 and clipped to ``[eps, 1 - eps]`` as in Keras; with
+    ``from_logits=True`` the input is logits and this is :func:`cross_entropy`.
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> round(F.sparse_categorical_crossentropy(np.array([[0.25, 0.75]]), [1]).item(), 4)
+        0.2877
+    """
+    p = probabilities if isinstance(probabilities, Tensor) else Tensor(probabilities)
+    if p.dtype.kind != "f":
+        p = p.astype(np.float32)
+    t = as_array(target)
+    if p.ndim == 0 or t.shape != p.shape[:-1] or t.dtype.kind not in "iu":
+        raise ShapeError(
+            f"sparse_categorical_crossentropy: probabilities of shape {p.shape} (classes last) "
+            f"need integer class indices of shape {p.shape[:-1]}; got shape {t.shape} and "
+            f"dtype {t.dtype}"
+        )
+    if reduction not in REDUCTIONS:
+        raise ValueError(
+            f"sparse_categorical_crossentropy: reduction must be one of {REDUCTIONS}, "
+            f"got {reduction!r}"
+        )
+    if from_logits:
+        return cross_entropy(_classes_second(p), t, reduction)
+    classes = p.shape[-1]
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        raise ValueError(
+            f"sparse_categorical_crossentropy: class targets must lie in [0, {classes}), got "
+            f"values from {t.min()} to {t.max()}"
+        )
+    p = ops.clip(p / p.sum(axis=-1, keepdims=True), eps, 1.0 - eps)
+    flat = t.reshape(-1)
+    losses = -ops.log(p.reshape(-1, classes)[np.arange(len(flat)), flat])
+    return _reduce(losses.reshape(t.shape), reduction, "sparse_categorical_crossentropy")
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Class indices of any shape (...) to one-hot vectors (..., num_classes), an int64 Tensor,
+    as ``torch.nn.functional.one_hot`` (``num_classes=-1``: the largest index + 1).
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> F.one_hot(np.array([[0, 2]]), 3)
+        Tensor([[[1, 0, 0],
+                 [0, 0, 1]]], dtype=int64)
+    """
+    labels = as_array(tensor)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: needs integer class indices, got dtype {labels.dtype}")
+    if num_classes < 0:
+        if not labels.size:
+            raise ValueError("one_hot: cannot infer num_classes from an empty Tensor; pass it")
+        num_classes = int(labels.max()) + 1
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: class values must lie in [0, {num_classes}), got values from "
+            f"{labels.min()} to {labels.max()}"
+        )
+    return Tensor(np.eye(num_classes, dtype=np.int64)[labels])
+
+
+def _classes_second(x: Tensor) -> Tensor:
+    """Keras' classes-last (N, ..., C) as PyTorch's classes-second (N, C, ...)."""
+    return x if x.ndim <= 2 else ops.movedim(x, -1, 1)

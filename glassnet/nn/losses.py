@@ -72,7 +72,8 @@ class HuberLoss(Loss):
 
 
 class BCELoss(Loss):
-    """Binary cross-entropy on probabilities (the "log loss"), clipped to stay finite."""
+    """Binary cross-entropy on probabilities (the "log loss"), as ``torch.nn.BCELoss``: each
+    log is clamped at -100, so it stays finite."""
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy(prediction, target, self.reduction)
@@ -89,34 +90,173 @@ class BCEWithLogitsLoss(Loss):
 
 
 class CrossEntropyLoss(Loss):
-    """Softmax cross-entropy from logits (N, C), against class indices (N,) or probabilities
-    (N, C); one fused op. ``label_smoothing`` mixes the target with the uniform distribution.
+    """Softmax cross-entropy from logits, as ``torch.nn.CrossEntropyLoss``: logits (N, C) or
+    (N, C, d1, ...) against class indices (N,) / (N, d1, ...) or probabilities of the logits'
+    shape. See :func:`glassnet.cross_entropy` for ``weight``, ``ignore_index`` and
+    ``label_smoothing``. Metrics see probabilities (the softmax over the class axis).
+
+    Examples:
+        >>> from glassnet import nn
+        >>> loss_fn = nn.CrossEntropyLoss(weight=[1.0, 3.0], ignore_index=-1)
+        >>> round(loss_fn(np.zeros((3, 2)), np.array([0, 1, -1])).item(), 4)  # log 2
+        0.6931
     """
 
     takes_class_indices = True
 
-    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+    def __init__(
+        self,
+        weight: Any = None,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
         super().__init__(reduction)
+        self.weight = _weight_array(type(self).__name__, weight)
+        self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        return _softmax(output, axis=1 if np.ndim(output) > 1 else 0)
+
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.cross_entropy(prediction, target, self.reduction, self.label_smoothing)
+        return F.cross_entropy(
+            prediction,
+            target,
+            self.reduction,
+            self.label_smoothing,
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+        )
+
+    def extra_repr(self) -> str:
+        return _describe(self, "ignore_index", -100, "label_smoothing", 0.0)
 
 
 class NLLLoss(Loss):
-    """Negative log-likelihood of log-probabilities (after ``LogSoftmax``)."""
+    """Negative log-likelihood of log-probabilities (after ``LogSoftmax``), as
+    ``torch.nn.NLLLoss``: per-class ``weight`` and ``ignore_index`` as in
+    :class:`CrossEntropyLoss`. Metrics see probabilities (exp of the log-probabilities)."""
 
     takes_class_indices = True
 
+    def __init__(
+        self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = _weight_array(type(self).__name__, weight)
+        self.ignore_index = ignore_index
+
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        return np.exp(output)
+
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.nll_loss(prediction, target, self.reduction)
+        return F.nll_loss(
+            prediction, target, self.reduction, weight=self.weight, ignore_index=self.ignore_index
+        )
+
+    def extra_repr(self) -> str:
+        return _describe(self, "ignore_index", -100)
+
+
+class SparseCategoricalCrossentropy(Loss):
+    """Keras' ``SparseCategoricalCrossentropy``: probabilities (after ``Softmax``; classes on
+    the last axis) against integer class indices, unless ``from_logits=True``. Probabilities
+    are scaled to sum to 1 and clipped to [1e-7, 1 - 1e-7] as Keras does.
+
+    Examples:
+        >>> from glassnet import nn
+        >>> probabilities = np.array([[0.25, 0.75], [0.5, 0.5]])
+        >>> round(nn.SparseCategoricalCrossentropy()(probabilities, np.array([1, 0])).item(), 4)
+        0.4904
+    """
+
+    takes_class_indices = True
+
+    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.from_logits = from_logits
+
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        return _softmax(output, axis=-1) if self.from_logits else output
+
+    def forward(self, prediction: Tensor, target: Any) -> Tensor:
+        return F.sparse_categorical_crossentropy(
+            prediction, target, self.reduction, from_logits=self.from_logits
+        )
+
+    def extra_repr(self) -> str:
+        return _describe(self, "from_logits", False)
 
 
 class CategoricalCrossentropy(Loss):
-    """Keras' name: cross-entropy of probabilities (after ``Softmax``) with one-hot targets."""
+    """Keras' ``CategoricalCrossentropy``: probabilities (after ``Softmax``; classes last)
+    against one-hot (or soft) targets, unless ``from_logits=True``. Probabilities are scaled
+    to sum to 1 and clipped to [1e-7, 1 - 1e-7] as Keras does."""
+
+    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.from_logits = from_logits
+
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        return _softmax(output, axis=-1) if self.from_logits else output
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.categorical_crossentropy(prediction, target, self.reduction)
+        return F.categorical_crossentropy(
+            prediction, target, self.reduction, from_logits=self.from_logits
+        )
+
+    def extra_repr(self) -> str:
+        return _describe(self, "from_logits", False)
+
+
+class BinaryCrossentropy(Loss):
+    """Keras' ``BinaryCrossentropy``: probabilities (after ``Sigmoid``), clipped to
+    [1e-7, 1 - 1e-7], unless ``from_logits=True`` (then the stable logits formula)."""
+
+    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.from_logits = from_logits
+
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-output)) if self.from_logits else output
+
+    def forward(self, prediction: Tensor, target: Any) -> Tensor:
+        if self.from_logits:
+            return F.binary_cross_entropy_with_logits(prediction, target, self.reduction)
+        return F.binary_cross_entropy(prediction, target, self.reduction, eps=1e-7)
+
+    def extra_repr(self) -> str:
+        return _describe(self, "from_logits", False)
+
+
+def _softmax(output: np.ndarray, axis: int) -> np.ndarray:
+    shifted = np.exp(output - np.max(output, axis=axis, keepdims=True))
+    return shifted / shifted.sum(axis=axis, keepdims=True)
+
+
+def _weight_array(loss: str, weight: Any) -> np.ndarray | None:
+    if weight is None:
+        return None
+    if isinstance(weight, str):  # CrossEntropyLoss("sum"): reduction is not the first argument
+        raise TypeError(f"{loss}: weight must be per-class numbers; pass reduction={weight!r}")
+    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=np.float64)
+    if w.ndim != 1:
+        raise ValueError(f"{loss}: weight must be 1-D, one number per class, got shape {w.shape}")
+    return w
+
+
+def _describe(loss: Loss, *defaults: Any) -> str:
+    """extra_repr: the reduction, the weight if any, and the settings that differ from their
+    defaults (given as name, default, name, default, ...)."""
+    parts = [Loss.extra_repr(loss)]
+    weight = getattr(loss, "weight", None)
+    if weight is not None:
+        parts.append(f"weight={weight.tolist()}")
+    for name, default in zip(defaults[::2], defaults[1::2]):
+        if getattr(loss, name) != default:
+            parts.append(f"{name}={getattr(loss, name)!r}")
+    return ", ".join(parts)
 
 
 LOSSES = Registry(
@@ -128,12 +268,14 @@ LOSSES = Registry(
         "mae": L1Loss,
         "mean_absolute_error": L1Loss,
         "huber": HuberLoss,
+        # PyTorch's names: bce takes probabilities, bce_with_logits and cross_entropy logits
         "bce": BCELoss,
-        "binary_crossentropy": BCELoss,
         "bce_with_logits": BCEWithLogitsLoss,
         "cross_entropy": CrossEntropyLoss,
-        "sparse_categorical_crossentropy": CrossEntropyLoss,
         "nll": NLLLoss,
+        # Keras' names take probabilities, as in Keras (pass from_logits=True for logits)
+        "binary_crossentropy": BinaryCrossentropy,
+        "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
         "categorical_crossentropy": CategoricalCrossentropy,
     },
 )

@@ -100,11 +100,31 @@ class DivOp(Function):
 
 
 class PowOp(Function):
+    """``base ** exponent`` with PyTorch's gradient conventions (``torch.pow``) at the edges.
+
+    - d/d base = ``e * b**(e - 1)``, but exactly 0 wherever ``e == 0``: ``x**0`` is the
+      constant 1, so its gradient is 0 even at ``x = 0`` (the formula gives ``0 * inf = nan``).
+      Elsewhere the formula stands: ``inf`` for ``0**0.5``, ``nan`` for a negative base with a
+      non-integer exponent (the forward is nan there too), exact for integer exponents of a
+      negative base.
+    - d/d exponent = ``b**e * log(b)``, but 0 where ``b == 0 and e >= 0``: there ``b**e`` is
+      constant (0, or 1 at e = 0) for exponents near e >= 0 from the right, which is the
+      limit PyTorch takes. For ``b < 0`` the function ``e -> b**e`` is not real-valued around
+      ``e``, so the gradient is ``nan`` (as PyTorch gives), not a silent 0; for ``b == 0`` and
+      ``e < 0`` it is ``inf * log 0 = -inf``, again as PyTorch.
+    """
+
     @staticmethod
     def forward(ctx: Context, base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
         base, exponent = promote(base, exponent)
+        if base.dtype.kind in "iu" and exponent.dtype.kind in "iu" and (exponent < 0).any():
+            raise ValueError(  # NumPy's own ValueError, which read as a broadcast error before
+                "pow: integers to negative integer powers are not allowed; make the base a "
+                "float Tensor (x.float() ** -1)"
+            )
         try:
-            out = np.power(base, exponent)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                out = np.power(base, exponent)
         except ValueError:
             raise broadcast_error("pow", base, exponent) from None
         ctx.save_for_backward(base, exponent, out)
@@ -115,12 +135,14 @@ class PowOp(Function):
         base, exponent, out = ctx.saved_tensors
         need_base, need_exponent = ctx.needs_input_grad
         grad_base = grad_exponent = None
-        if need_base:
-            grad_base = grad * exponent * np.power(base, exponent - 1)
-        if need_exponent:
-            # d(b^e)/de = b^e ln b, defined for b > 0 (0 elsewhere, as the limit at b -> 0+).
-            positive = base > 0
-            grad_exponent = grad * out * np.log(np.where(positive, base, 1)) * positive
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if need_base:
+                grad_base = grad * np.where(
+                    exponent == 0, 0, exponent * np.power(base, exponent - 1)
+                )
+            if need_exponent:
+                zero = (base == 0) & (exponent >= 0)
+                grad_exponent = grad * np.where(zero, 0, out * np.log(base))
         return grad_base, grad_exponent
 
 
@@ -171,7 +193,8 @@ def div(a: Any, b: Any) -> Tensor:
 
 
 def pow(base: Any, exponent: Any) -> Tensor:
-    """``base ** exponent``; differentiable in both (in the exponent where base > 0).
+    """``base ** exponent``; differentiable in both, with ``torch.pow``'s gradients at the
+    edges (see :class:`PowOp`): the gradient of ``x**0`` is 0 everywhere.
 
     Examples:
         >>> import glassnet as gn

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Context, Function
+from glassnet.errors import ShapeError
 from glassnet.ops.arithmetic import broadcast_error, promote
 from glassnet.tensor import Tensor, as_array
 
@@ -178,6 +179,7 @@ class ReluOp(Function):
 class LeakyReluOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, slope: float = 0.01) -> np.ndarray:
+        x = as_float(x)  # integers: float32 (x * slope would make float64)
         ctx.save_for_backward(x)
         ctx.slope = slope
         return np.where(x > 0, x, x * slope)
@@ -242,6 +244,8 @@ class SoftplusOp(Function):
 class ClipOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, low: Any = None, high: Any = None) -> np.ndarray:
+        if x.dtype.kind != "f" and any(np.asarray(b).dtype.kind == "f" for b in (low, high)):
+            x = x.astype(np.float32)  # float bounds on integers: a float result, as in PyTorch
         low = None if low is None else np.asarray(low, dtype=x.dtype)
         high = None if high is None else np.asarray(high, dtype=x.dtype)
         ctx.save_for_backward(x, low, high)
@@ -300,7 +304,10 @@ class WhereOp(Function):
         try:
             return np.where(condition, a, b)
         except ValueError:
-            raise broadcast_error("where", a, b) from None
+            raise ShapeError(
+                f"where: condition {condition.shape}, a {a.shape} and b {b.shape} cannot be "
+                "broadcast together"
+            ) from None
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):

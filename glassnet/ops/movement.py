@@ -18,6 +18,17 @@ from glassnet.errors import ShapeError
 from glassnet.tensor import Tensor
 
 
+def _axis(op: str, axis: Any, ndim: int, shape: tuple[int, ...]) -> int:
+    """``axis`` in [0, ndim), negative counting from the end; else a ShapeError naming ``op``."""
+    try:
+        return normalize_axis_index(axis, ndim)
+    except ValueError:  # NumPy's AxisError
+        raise ShapeError(
+            f"{op}: axis {axis} is out of range for a Tensor of shape {shape} "
+            f"(valid: {-ndim} to {ndim - 1})"
+        ) from None
+
+
 def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
     """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -45,15 +56,45 @@ class ReshapeOp(Function):
 class TransposeOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...] | None = None) -> np.ndarray:
-        axes = tuple(range(x.ndim))[::-1] if axes is None else axes
-        if sorted(normalize_axis_tuple(axes, x.ndim)) != list(range(x.ndim)):
-            raise ShapeError(f"transpose: axes {axes} are not a permutation of {x.ndim} axes")
+        given = tuple(range(x.ndim))[::-1] if axes is None else axes
+        try:  # negative axes count from the end; argsort in backward needs them non-negative
+            axes = normalize_axis_tuple(given, x.ndim)
+        except (ValueError, TypeError):  # out of range (AxisError) or repeated
+            axes = ()
+        if len(axes) != x.ndim or sorted(axes) != list(range(x.ndim)):
+            raise ShapeError(
+                f"transpose: axes {given} are not a permutation of the {x.ndim} axes of a "
+                f"Tensor of shape {x.shape}"
+            )
         ctx.axes = axes
         return np.transpose(x, axes)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         return np.transpose(grad, np.argsort(ctx.axes))
+
+
+class MovedimOp(Function):
+    @staticmethod
+    def forward(
+        ctx: Context, x: np.ndarray, source: tuple[int, ...] = (), destination: tuple[int, ...] = ()
+    ) -> np.ndarray:
+        try:
+            src = normalize_axis_tuple(source, x.ndim, "source")
+            dst = normalize_axis_tuple(destination, x.ndim, "destination")
+        except ValueError as e:  # AxisError (out of range) or a repeated axis
+            raise ShapeError(f"movedim: {e} (Tensor of shape {x.shape})") from None
+        if len(src) != len(dst):
+            raise ShapeError(
+                f"movedim: source {source} and destination {destination} must have the same "
+                "number of axes"
+            )
+        ctx.source, ctx.destination = src, dst
+        return np.moveaxis(x, src, dst)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        return np.moveaxis(grad, ctx.destination, ctx.source)
 
 
 class BroadcastToOp(Function):
@@ -70,16 +111,22 @@ class BroadcastToOp(Function):
 
 
 class GetItemOp(Function):
+    """``x[index]``, then ``[then]`` on the result when ``then`` is given (the advanced step of
+    PyTorch's integer-then-advanced indexing; see :func:`getitem`)."""
+
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, index: Any = None) -> np.ndarray:
+    def forward(ctx: Context, x: np.ndarray, index: Any = None, then: Any = None) -> np.ndarray:
         ctx.shape = x.shape
-        ctx.index = index
-        return x[index]
+        ctx.index, ctx.then = index, then
+        out = x[index]
+        return out if then is None else out[then]
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         full = np.zeros(ctx.shape, dtype=grad.dtype)
-        if _is_basic(ctx.index):
+        if ctx.then is not None:  # the first index is basic, so full[index] is a view of full
+            np.add.at(full[ctx.index], ctx.then, grad)
+        elif _is_basic(ctx.index):
             full[ctx.index] = grad  # a basic index picks each element at most once
         else:
             np.add.at(full, ctx.index, grad)  # repeated indices accumulate
@@ -89,6 +136,7 @@ class GetItemOp(Function):
 class ConcatenateOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        _axis("concatenate", axis, arrays[0].ndim, arrays[0].shape)
         try:
             out = np.concatenate(arrays, axis=axis)
         except ValueError:
@@ -106,6 +154,7 @@ class ConcatenateOp(Function):
 class StackOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
+        _axis("stack", axis, arrays[0].ndim + 1, arrays[0].shape)
         try:
             out = np.stack(arrays, axis=axis)
         except ValueError:
@@ -122,7 +171,13 @@ class StackOp(Function):
 class PadOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, pad_width: Any = 0, value: float = 0.0):
-        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
+        try:
+            widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
+        except ValueError:
+            raise ShapeError(
+                f"pad: pad_width {pad_width} does not fit a Tensor of shape {x.shape}: give an "
+                f"int, (before, after), or {x.ndim} pairs"
+            ) from None
         if (widths < 0).any():
             raise ValueError(f"pad: widths must be >= 0, got {pad_width}")
         ctx.inside = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
@@ -144,10 +199,65 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(_plain_index(i) for i in index)
     if isinstance(index, Tensor):
-        return index.data
+        index = index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        index = np.asarray(index)
+        if index.size == 0:
+            index = index.astype(np.int64)  # x[[]] selects nothing (NumPy: float64, an error)
+    if isinstance(index, np.ndarray) and index.ndim == 0 and index.dtype.kind in "iu":
+        return int(index)  # a 0-d integer Tensor indexes as an integer, as in PyTorch
     return index
+
+
+def _is_int(item: Any) -> bool:
+    return isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_))
+
+
+def _torch_index(index: Any, ndim: int) -> tuple[Any, Any]:
+    """Split an index that mixes integers with index arrays into PyTorch's two steps.
+
+    PyTorch applies integers first, as a select that drops the axis (basic indexing), and
+    only then the index arrays (and bool masks) on what is left; NumPy counts integers among
+    the advanced indices. The rule for where the advanced result axes go is the same in both
+    (in place when the advanced indices are adjacent, first otherwise), so with the integers
+    applied first, NumPy's rule gives PyTorch's result: on shape (A, C, D), ``x[0, :, [1, 2]]``
+    is (C, 2) in PyTorch but (2, C) in NumPy.
+
+    Returns ``(basic, advanced)``: ``x[basic][advanced]`` is PyTorch's ``x[index]``, with
+    ``basic`` made of ints, slices and None only (so ``x[basic]`` is a view). ``advanced`` is
+    None when NumPy's one-step indexing already agrees (no integer, or no index array).
+    """
+    items = index if isinstance(index, tuple) else (index,)
+    arrays = [i for i in items if isinstance(i, np.ndarray) or isinstance(i, (bool, np.bool_))]
+    if not arrays or not any(_is_int(i) for i in items):
+        return index, None
+    consumed = sum(
+        i.ndim if isinstance(i, np.ndarray) and i.dtype == bool else 1
+        for i in items
+        if not (i is None or i is Ellipsis or isinstance(i, (bool, np.bool_)))
+    )
+    if sum(i is Ellipsis for i in items) > 1:
+        raise IndexError("getitem: an index can only have a single ellipsis ('...')")
+    basic: list[Any] = []
+    advanced: list[Any] = []
+    for item in items:
+        if item is Ellipsis:
+            fill = max(ndim - consumed, 0)
+            basic += [slice(None)] * fill
+            advanced += [slice(None)] * fill
+        elif _is_int(item):
+            basic.append(item)  # a select: the axis is gone before the advanced step
+        elif item is None or isinstance(item, slice):
+            basic.append(item)
+            advanced.append(slice(None))
+        elif isinstance(item, (bool, np.bool_)):  # PyTorch: unsqueeze, then a mask of one
+            basic.append(None)
+            advanced.append(np.array([bool(item)]))
+        else:  # an index array (a bool mask spans as many axes as it has)
+            span = item.ndim if item.dtype == bool else 1
+            basic += [slice(None)] * span
+            advanced.append(item)
+    return tuple(basic), tuple(advanced)
 
 
 def reshape(x: Any, *shape: Any) -> Tensor:
@@ -166,7 +276,12 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     x = x if isinstance(x, Tensor) else Tensor(x)
     if x.ndim == 0:
         return reshape(x, 1)
-    start, end = normalize_axis_index(start_dim, x.ndim), normalize_axis_index(end_dim, x.ndim)
+    start = _axis("flatten", start_dim, x.ndim, x.shape)
+    end = _axis("flatten", end_dim, x.ndim, x.shape)
+    if start > end:  # would insert an axis of size 1 instead of merging
+        raise ShapeError(
+            f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}"
+        )
     merged = int(np.prod(x.shape[start : end + 1]))
     return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1 :]))
 
@@ -189,19 +304,49 @@ def permute(x: Any, *dims: Any) -> Tensor:
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
+    """Exchange two axes (negative axes count from the end).
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.swapaxes(gn.ones(2, 3, 4), 0, -1).shape
+        (4, 3, 2)
+    """
     ndim = x.ndim if isinstance(x, Tensor) else np.ndim(x)
     axes = list(range(ndim))
-    a, b = normalize_axis_tuple((axis1, axis2), ndim, allow_duplicate=True)
+    try:
+        a, b = normalize_axis_tuple((axis1, axis2), ndim, allow_duplicate=True)
+    except ValueError as e:
+        raise ShapeError(f"swapaxes: {e} (a Tensor with {ndim} axes)") from None
     axes[a], axes[b] = axes[b], axes[a]
     return TransposeOp.apply(x, axes=tuple(axes))
+
+
+def movedim(x: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move axes ``source`` to positions ``destination`` (negative axes count from the end);
+    the other axes keep their order. PyTorch's ``torch.movedim``, NumPy's ``np.moveaxis``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.movedim(gn.ones(2, 3, 4), -1, 0).shape
+        (4, 2, 3)
+        >>> gn.movedim(gn.ones(2, 3, 4), (0, 1), (-1, -2)).shape
+        (4, 3, 2)
+    """
+    source = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    destination = (
+        (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    )
+    return MovedimOp.apply(x, source=source, destination=destination)
 
 
 def squeeze(x: Any, axis: Any = None) -> Tensor:
     """Remove axes of size 1 (all of them, or those in ``axis``)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
     axes = tuple(i for i, n in enumerate(x.shape) if n == 1) if axis is None else axis
-    axes = normalize_axis_tuple(axes, x.ndim)
+    try:
+        axes = normalize_axis_tuple(axes, x.ndim)
+    except ValueError as e:
+        raise ShapeError(f"squeeze: axis {axis} does not fit shape {x.shape} ({e})") from None
     for a in axes:
         if x.shape[a] != 1:
             raise ShapeError(f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1")
@@ -211,7 +356,7 @@ def squeeze(x: Any, axis: Any = None) -> Tensor:
 def unsqueeze(x: Any, dim: int) -> Tensor:
     """Insert an axis of size 1 at ``dim`` (PyTorch's name for ``np.expand_dims``)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
-    dim = normalize_axis_index(dim, x.ndim + 1)
+    dim = _axis("unsqueeze", dim, x.ndim + 1, x.shape)
     return reshape(x, (*x.shape[:dim], 1, *x.shape[dim:]))
 
 
@@ -227,15 +372,20 @@ def expand(x: Any, *sizes: Any) -> Tensor:
     lead = len(sizes) - x.ndim
     if lead < 0:
         raise ShapeError(f"expand: {sizes} has fewer axes than the Tensor's shape {x.shape}")
+    if any(s == -1 for s in sizes[:lead]):  # x.shape[i - lead] would wrap around
+        raise ShapeError(f"expand: -1 is not allowed for a new leading axis: {sizes}")
     shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
     return broadcast_to(x, shape)
 
 
 def getitem(x: Any, index: Any) -> Tensor:
-    """``x[index]``: ints, slices, None, Ellipsis, integer arrays and bool masks.
+    """``x[index]`` as in PyTorch: ints, slices, None, Ellipsis, integer arrays and bool masks.
 
-    The backward scatters the gradient back with ``np.add.at`` semantics, so an element picked
-    twice gets both gradients.
+    Integers are applied first (each one drops its axis), then the index arrays, whose result
+    axes replace them in place when they are adjacent and go first otherwise. This differs from
+    NumPy when integers and arrays are mixed: on shape (A, C, D), ``x[0, :, [1, 2]]`` has shape
+    (C, 2) (NumPy: (2, C)). The backward scatters the gradient back with ``np.add.at``
+    semantics, so an element picked twice gets both gradients.
 
     Examples:
         >>> import glassnet as gn
@@ -243,8 +393,14 @@ def getitem(x: Any, index: Any) -> Tensor:
         >>> x[[0, 0, 2]].sum().backward()
         >>> x.grad
         array([2., 0., 1.], dtype=float32)
+        >>> gn.zeros(4, 5, 6)[0, :, [1, 2]].shape
+        (5, 2)
     """
-    return GetItemOp.apply(x, index=_plain_index(index))
+    index = _plain_index(index)
+    if not isinstance(index, tuple) or _is_basic(index):  # one item, or no index array
+        return GetItemOp.apply(x, index=index)
+    basic, advanced = _torch_index(index, x.ndim if isinstance(x, Tensor) else np.ndim(x))
+    return GetItemOp.apply(x, index=basic, then=advanced)
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -270,7 +426,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     """Split into pieces along ``axis``, as ``np.split`` (each piece is a differentiable slice)."""
     x = x if isinstance(x, Tensor) else Tensor(x)
-    axis = normalize_axis_index(axis, x.ndim)
+    axis = _axis("split", axis, x.ndim, x.shape)
     length = x.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
         sections = int(indices_or_sections)

@@ -12,16 +12,22 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from glassnet.autograd.function import Context, Function
+from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import as_float, sqrt
 from glassnet.tensor import Tensor, as_array
 
 Axis = int | tuple[int, ...] | None
 
 
-def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+def _axes(axis: Any, shape: tuple[int, ...], op: str) -> tuple[int, ...]:
     if axis is None:
-        return tuple(range(ndim))
-    return normalize_axis_tuple(axis, ndim)
+        return tuple(range(len(shape)))
+    try:
+        return normalize_axis_tuple(axis, len(shape))
+    except ValueError as e:  # NumPy's AxisError (out of range) or a repeated axis
+        raise ShapeError(
+            f"{op}: axis {axis} does not fit a Tensor of shape {shape} ({e})"
+        ) from None
 
 
 def _with_kept_dims(grad: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
@@ -39,7 +45,7 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 class SumOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
-        ctx.axes = _axes(axis, x.ndim)
+        ctx.axes = _axes(axis, x.shape, "sum")
         ctx.keepdims = keepdims
         ctx.shape = x.shape
         return np.sum(x, axis=ctx.axes, keepdims=keepdims)
@@ -53,7 +59,7 @@ class MeanOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
         x = as_float(x)
-        ctx.axes = _axes(axis, x.ndim)
+        ctx.axes = _axes(axis, x.shape, "mean")
         ctx.keepdims = keepdims
         ctx.shape = x.shape
         return np.mean(x, axis=ctx.axes, keepdims=keepdims)
@@ -71,9 +77,10 @@ class _ExtremumOp(Function):
 
     @classmethod
     def _forward(cls, ctx: Context, x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
-        axes = _axes(axis, x.ndim)
+        name = cls.__name__.removesuffix("Op").lower()
+        axes = _axes(axis, x.shape, name)
         if x.size == 0:
-            raise ValueError(f"{cls.__name__.lower()} of an empty Tensor of shape {x.shape}")
+            raise ValueError(f"{name} of an empty Tensor of shape {x.shape}")
         kept = cls.reduce(x, axis=axes, keepdims=True)
         ctx.save_for_backward(x, kept)
         ctx.axes = axes
@@ -108,7 +115,7 @@ class VarOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False, ddof=0):
         x = as_float(x)
-        axes = _axes(axis, x.ndim)
+        axes = _axes(axis, x.shape, "var")
         centered = x - np.mean(x, axis=axes, keepdims=True)
         ctx.save_for_backward(centered)
         ctx.axes, ctx.keepdims = axes, keepdims
@@ -128,7 +135,7 @@ class LogSumExpOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
         x = as_float(x)
-        axes = _axes(axis, x.ndim)
+        axes = _axes(axis, x.shape, "logsumexp")
         peak = np.max(x, axis=axes, keepdims=True)
         peak = np.where(np.isfinite(peak), peak, 0)  # all -inf along an axis stays -inf
         kept = peak + np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True))
@@ -197,9 +204,13 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the largest value (an int64 Tensor, no gradient)."""
-    return Tensor(np.argmax(as_array(x), axis=axis, keepdims=keepdims))
+    array = as_array(x)
+    _axes(axis, array.shape, "argmax")
+    return Tensor(np.argmax(array, axis=axis, keepdims=keepdims))
 
 
 def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the smallest value (an int64 Tensor, no gradient)."""
-    return Tensor(np.argmin(as_array(x), axis=axis, keepdims=keepdims))
+    array = as_array(x)
+    _axes(axis, array.shape, "argmin")
+    return Tensor(np.argmin(array, axis=axis, keepdims=keepdims))

@@ -60,3 +60,23 @@ def test_split_errors():
         train_test_split(np.arange(5), test_size=0.0)
     with pytest.raises(ValueError, match="5 samples but y has 4"):
         train_test_split(np.arange(5), np.arange(4))
+
+
+def test_to_one_hot_keeps_the_label_axes():
+    labels = np.array([[0, 2, 1], [1, 1, 0]])  # (N, T) -> (N, T, C), as torch's one_hot
+    out = to_one_hot(labels)
+    assert out.shape == (2, 3, 3)
+    np.testing.assert_array_equal(out[0], [[1, 0, 0], [0, 0, 1], [0, 1, 0]])
+    np.testing.assert_array_equal(out[1], [[0, 1, 0], [0, 1, 0], [1, 0, 0]])
+    assert to_one_hot(np.zeros((2, 4, 5), dtype=np.int64), 3).shape == (2, 4, 5, 3)
+    np.testing.assert_array_equal(to_one_hot(np.int64(1), 3), [0, 1, 0])
+    assert to_one_hot(np.zeros((0,), dtype=np.int64), 4).shape == (0, 4)
+
+
+def test_to_one_hot_errors():
+    with pytest.raises(ValueError, match="num_classes"):
+        to_one_hot(np.zeros((0,), dtype=np.int64))
+    with pytest.raises(ValueError, match=r"\[0, 2\)"):
+        to_one_hot([[0, 2]], 2)
+    with pytest.raises(TypeError, match="integer"):
+        to_one_hot([0.0, 1.0])

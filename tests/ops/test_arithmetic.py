@@ -100,3 +100,67 @@ def test_non_numeric_operand_is_a_type_error():
         gn.ones(2) * "a"
     with pytest.raises(TypeError):
         gn.tensor(["a", "b"])
+
+
+def _pow_grads(base, exponent):
+    x = gn.tensor(np.array(base, dtype=np.float64), requires_grad=True)
+    y = gn.tensor(np.array(exponent, dtype=np.float64), requires_grad=True)
+    out = x**y
+    out.backward(np.ones(out.shape))
+    return out.numpy(), x.grad, y.grad
+
+
+@pytest.mark.parametrize(
+    "base, exponent, value, d_base, d_exponent",
+    [
+        # x**0 is the constant 1: its base gradient is 0 everywhere, also at x = 0 (was nan)
+        (0.0, 0.0, 1.0, 0.0, 0.0),
+        (-3.0, 0.0, 1.0, 0.0, np.nan),
+        (2.0, 0.0, 1.0, 0.0, np.log(2.0)),
+        # 0**y: d/dy is 0 for y >= 0 (PyTorch's convention), -inf for y < 0
+        (0.0, 2.0, 0.0, 0.0, 0.0),
+        (0.0, 1.0, 0.0, 1.0, 0.0),
+        (0.0, 0.5, 0.0, np.inf, 0.0),
+        (0.0, -1.0, np.inf, -np.inf, -np.inf),
+        # negative bases with integer exponents: exact base gradient; no real log: d/dy is nan
+        (-2.0, 2.0, 4.0, -4.0, np.nan),
+        (-2.0, 3.0, -8.0, 12.0, np.nan),
+        (-2.0, -1.0, -0.5, -0.25, np.nan),
+        # negative base, fractional exponent: nan forward and gradients, as in PyTorch
+        (-2.0, 0.5, np.nan, np.nan, np.nan),
+        # ordinary point: 2**3 = 8, d/dx = 3 * 4 = 12, d/dy = 8 log 2
+        (2.0, 3.0, 8.0, 12.0, 8.0 * np.log(2.0)),
+    ],
+)
+def test_pow_gradients_at_the_edges_follow_torch_pow(base, exponent, value, d_base, d_exponent):
+    with np.errstate(all="raise"):  # no NumPy warning may escape either
+        out, grad_base, grad_exponent = _pow_grads(base, exponent)
+    np.testing.assert_allclose(out, value)
+    np.testing.assert_allclose(grad_base, d_base)
+    np.testing.assert_allclose(grad_exponent, d_exponent)
+
+
+def test_pow_scalar_exponent_zero_at_zero_base_gives_zero_gradient():
+    x = gn.tensor([0.0, 1.5, -2.0], requires_grad=True)
+    (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+    x = gn.tensor([0.0, 1.5, -2.0], requires_grad=True)
+    (x**2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 3.0, -4.0])
+
+
+def test_pow_gradcheck_negative_base_integer_exponents_and_broadcast_tensor_exponent():
+    base = gn.tensor([[-1.5, -0.7, 0.8], [1.3, -2.0, 0.4]], dtype="float64", requires_grad=True)
+    for e in (2, 3, -1, -2):
+        assert gn.gradcheck(lambda b, e=e: b**e, [base])
+    exponent = gn.tensor([0.5, 1.5, -1.0], dtype="float64", requires_grad=True)
+    positive = gn.tensor(np.abs(base.numpy()), requires_grad=True)
+    assert gn.gradcheck(lambda b, e: b**e, [positive, exponent])
+
+
+def test_integer_pow_errors():
+    with pytest.raises(ValueError, match="negative integer powers"):
+        gn.tensor([2, 3]) ** -1
+    with pytest.raises(gn.ShapeError, match="pow"):
+        gn.ones(2, 3) ** gn.ones(4)
+    assert (gn.tensor([2, 3]) ** 2).tolist() == [4, 9]

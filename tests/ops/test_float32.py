@@ -21,7 +21,7 @@ CALLS = {
     "matmul": lambda t: gn.matmul(t, t.T), "linear": lambda t: gn.linear(t, np.ones((4, 2), np.float32)),
     "cross_entropy": lambda t: gn.cross_entropy(t, [0, 1, 3]), "dropout": lambda t: gn.dropout(t, 0.5, rng=0),
     "reshape": lambda t: gn.reshape(t, 4, 3), "flatten": gn.flatten, "transpose": gn.transpose,
-    "permute": lambda t: gn.permute(t, 1, 0), "swapaxes": lambda t: gn.swapaxes(t, 0, 1),
+    "permute": lambda t: gn.permute(t, 1, 0), "movedim": lambda t: gn.movedim(t, 0, 1), "swapaxes": lambda t: gn.swapaxes(t, 0, 1),
     "squeeze": lambda t: gn.squeeze(gn.unsqueeze(t, 0)), "unsqueeze": lambda t: gn.unsqueeze(t, 1),
     "expand": lambda t: gn.expand(t, 2, 3, 4), "broadcast_to": lambda t: gn.broadcast_to(t, (2, 3, 4)),
     "getitem": lambda t: gn.getitem(t, (slice(None), [0, 0, 2])), "concatenate": lambda t: gn.concatenate([t, t]),

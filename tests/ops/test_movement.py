@@ -108,3 +108,44 @@ def test_shape_errors_name_the_op():
         gn.ones(2, 3).squeeze(0)
     with pytest.raises(gn.ShapeError, match="broadcast_to"):
         gn.ones(2, 3).broadcast_to((3, 3))
+
+
+@pytest.mark.parametrize(
+    "fn, reference",
+    [
+        (lambda t: t.permute(-1, 0, -2), lambda a: np.transpose(a, (2, 0, 1))),
+        (lambda t: t.transpose(-1, 0, -2), lambda a: np.transpose(a, (2, 0, 1))),
+        (lambda t: gn.transpose(t, (-2, -1, -3)), lambda a: np.transpose(a, (1, 2, 0))),
+        (lambda t: t.swapaxes(-1, -3), lambda a: np.swapaxes(a, 0, 2)),
+        (lambda t: gn.swapaxes(t, 1, -1), lambda a: np.swapaxes(a, 1, 2)),
+        (lambda t: gn.movedim(t, -1, 0), lambda a: np.moveaxis(a, 2, 0)),
+        (lambda t: gn.movedim(t, (0, -1), (-1, 0)), lambda a: np.moveaxis(a, (0, 2), (2, 0))),
+        (lambda t: gn.movedim(t, (-1, 0), (0, -2)), lambda a: np.moveaxis(a, (2, 0), (0, 1))),
+    ],
+)
+def test_negative_axes_forward_and_backward(fn, reference):
+    check_op(fn, reference, rand((2, 3, 4)))
+
+
+def test_movedim_values_by_hand():
+    x = gn.arange(6).reshape(1, 2, 3)
+    y = gn.movedim(x, 2, 0)
+    assert y.shape == (3, 1, 2)
+    assert y.tolist() == [[[0, 3]], [[1, 4]], [[2, 5]]]
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t: t.permute(0, 0, 1),
+        lambda t: t.permute(0, 1, 3),
+        lambda t: t.permute(0, 1),
+        lambda t: gn.swapaxes(t, 0, 3),
+        lambda t: gn.movedim(t, (0, 1), 2),
+        lambda t: gn.movedim(t, 0, 5),
+        lambda t: gn.movedim(t, (0, 0), (1, 2)),
+    ],
+)
+def test_bad_axes_raise_shape_error(fn):
+    with pytest.raises(gn.ShapeError):
+        fn(gn.ones(2, 3, 4))
