@@ -109,6 +109,7 @@ class Tensor:
         dtype: DTypeLike = None,
         name: str | None = None,
     ) -> None:
+        # --8<-- [start:tensor-fields]
         self.data: np.ndarray = _infer_array(data, dtype)
         self.grad: np.ndarray | None = None
         self.requires_grad = False
@@ -120,6 +121,7 @@ class Tensor:
         self._retain_grad = False  # keep .grad although not a leaf
         self._hooks: list[Any] | None = None
         self._post_accumulate_hooks: list[Any] | None = None
+        # --8<-- [end:tensor-fields]
         if requires_grad:
             self.requires_grad_(True)
 

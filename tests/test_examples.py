@@ -34,6 +34,15 @@ def test_diabetes_regression():
     assert len(scores) == 2 and all(s > 0.3 for s in scores)
 
 
+def test_custom_layer_is_one_file_that_trains_saves_loads_and_exports():
+    out = run("custom_layer.py")
+    first, last = (float(v) for v in re.search(r"training loss: ([\d.]+) -> ([\d.]+)", out).groups())
+    assert last < first / 10
+    assert "Swish(16)" in out and "(None, 16)" in out
+    assert "loaded model gives the same predictions: True" in out
+    assert re.search(r"exported to ONNX: [\d,]+ bytes|ONNX export skipped", out)
+
+
 @pytest.mark.slow
 def test_mnist_mlp(mnist_dir):
     out = run("mnist_mlp.py", {"GLASSNET_MNIST_DIR": str(mnist_dir)})

@@ -49,6 +49,7 @@ class SGD(Optimizer):
         )
         super().__init__(params, defaults)
 
+    # --8<-- [start:sgd-update]
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         momentum = group["momentum"]
         if group["weight_decay"]:
@@ -62,3 +63,5 @@ class SGD(Optimizer):
                 b += (1.0 - group["dampening"]) * grad
             grad = grad + momentum * b if group["nesterov"] else b
         param -= group["lr"] * grad
+
+    # --8<-- [end:sgd-update]
