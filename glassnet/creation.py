@@ -12,7 +12,7 @@ from glassnet.tensor import DTypeLike, Tensor
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:
-    """Make a Tensor (see :class:`Tensor` for the dtype rules).
+    """Make a Tensor (see ``Tensor`` for the dtype rules).
 
     Examples:
         >>> import glassnet as gn

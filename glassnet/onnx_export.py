@@ -19,8 +19,8 @@ __all__ = ["ExportError", "OnnxGraph", "export_onnx"]
 
 
 class OnnxGraph:
-    """The ONNX graph being written: a layer's ``to_onnx(graph, x, name)`` calls :meth:`node`
-    and :meth:`constant` to add its operators and weights, and returns its output's name."""
+    """The ONNX graph being written: a layer's ``to_onnx(graph, x, name)`` calls ``node``
+    and ``constant`` to add its operators and weights, and returns its output's name."""
 
     def __init__(self, dtype: np.dtype) -> None:
         from onnx import helper, numpy_helper

@@ -1,6 +1,6 @@
 """``Tensor``: an ``np.ndarray`` that remembers how it was made, so gradients can flow back.
 
-The arithmetic lives in :mod:`glassnet.ops` (one Function per operation); the methods here are
+The arithmetic lives in ``glassnet.ops`` (one Function per operation); the methods here are
 thin doors to it, so ``x.exp()`` and ``gn.exp(x)`` are the same thing.
 """
 

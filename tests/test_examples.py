@@ -36,7 +36,9 @@ def test_diabetes_regression():
 
 def test_custom_layer_is_one_file_that_trains_saves_loads_and_exports():
     out = run("custom_layer.py")
-    first, last = (float(v) for v in re.search(r"training loss: ([\d.]+) -> ([\d.]+)", out).groups())
+    first, last = (
+        float(v) for v in re.search(r"training loss: ([\d.]+) -> ([\d.]+)", out).groups()
+    )
     assert last < first / 10
     assert "Swish(16)" in out and "(None, 16)" in out
     assert "loaded model gives the same predictions: True" in out

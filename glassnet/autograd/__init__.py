@@ -1,10 +1,10 @@
 """The autograd machinery, in the order a reader meets it.
 
-- :mod:`~glassnet.autograd.graph`: who joins the graph (grad mode per thread, tracking, tensor
+- ``glassnet.autograd.graph``: who joins the graph (grad mode per thread, tracking, tensor
   versions, hooks);
-- :mod:`~glassnet.autograd.function`: ``Function``, one op with a hand-written forward and
+- ``glassnet.autograd.function``: ``Function``, one op with a hand-written forward and
   backward, and ``Context``, its graph node;
-- :mod:`~glassnet.autograd.engine`: the backward pass, one walk with three callers
+- ``glassnet.autograd.engine``: the backward pass, one walk with three callers
   (``loss.backward()``, ``gn.grad``/``GradientTape``, ``Module.backward``).
 """
 

@@ -1,7 +1,7 @@
 """The backward pass: one plain walk over the graph, and the three ways to start it.
 
 A graph is made of Tensors: a Tensor made by a recorded op holds its node (``tensor._ctx``, also
-``tensor.grad_fn``) naming the Function and the input Tensors. :func:`backward_pass` visits the
+``tensor.grad_fn``) naming the Function and the input Tensors. ``backward_pass`` visits the
 Tensors in reverse topological order (outputs before the inputs they were made from, found
 iteratively, so a 10,000-op chain needs no recursion). When it reaches a Tensor, every gradient
 flowing into it has been summed, so it hands that gradient over and calls the op's hand-written
@@ -10,9 +10,9 @@ the same walk, with arrays instead of numbers.
 
 Three callers start it:
 
-- :func:`backward` (``loss.backward()``): adds the gradient into ``.grad`` of every leaf that
+- ``backward`` (``loss.backward()``): adds the gradient into ``.grad`` of every leaf that
   requires grad;
-- :func:`grad` (``gn.grad``, ``GradientTape.gradient``): returns the gradients of chosen Tensors
+- ``grad`` (``gn.grad``, ``GradientTape.gradient``): returns the gradients of chosen Tensors
   and touches no ``.grad``;
 - ``Module.backward(dy)`` (a layer driven by hand) is ``backward`` from the layer's output, then
   reading the gradient of the layer's input.

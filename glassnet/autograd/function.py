@@ -2,7 +2,7 @@
 
 Every gradient in glassnet comes from a ``Function.backward``. ``Function.apply`` runs the
 forward on plain arrays and wraps the result in a Tensor; if that result joins the graph (which
-:mod:`glassnet.autograd.graph` decides), it keeps a :class:`Context`, the graph node: the
+``glassnet.autograd.graph`` decides), it keeps a ``Context``, the graph node: the
 Function, its input Tensors and whatever the forward saved for the backward.
 
 Naming rule: every Function's class name ends in ``Op`` (``MulOp``, ``ReluOp``, ``LinearOp``), so
@@ -189,7 +189,7 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **kwargs: Any) -> Tensor:
         """Run the forward on the inputs' arrays; the result joins the graph if any input is
-        tracked (see :mod:`glassnet.autograd.graph`)."""
+        tracked (see ``glassnet.autograd.graph``)."""
         tensors = _as_tensors(inputs, cls.__name__)
         node = Context(cls, tensors)
         data = cls.forward(node, *[t.data for t in tensors], **kwargs)

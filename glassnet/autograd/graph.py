@@ -46,7 +46,7 @@ _thread = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
-    """True unless this thread is inside :class:`no_grad` (or ``set_grad_enabled(False)``)."""
+    """True unless this thread is inside ``no_grad`` (or ``set_grad_enabled(False)``)."""
     return _thread.grad_enabled
 
 
@@ -84,7 +84,7 @@ class no_grad(_GradModeBlock):
 
 
 class enable_grad(_GradModeBlock):
-    """Record the graph again inside a :class:`no_grad` block."""
+    """Record the graph again inside a ``no_grad`` block."""
 
     mode = True
 
@@ -156,7 +156,7 @@ def bump_version(tensor: Tensor) -> None:
 
 def versions_of_saved(node: Context, tensors: Sequence[Tensor]) -> tuple[tuple[Tensor, int], ...]:
     """The Tensors among an op's inputs and output whose very array the forward saved for
-    backward, each with its version now; :func:`check_versions` compares them later."""
+    backward, each with its version now; ``check_versions`` compares them later."""
     saved_ids = {id(value) for value in node._saved if isinstance(value, np.ndarray)}
     if not saved_ids:
         return ()

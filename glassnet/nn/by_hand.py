@@ -9,7 +9,7 @@ under it: ``backward`` is the ordinary backward pass, started at the output the 
 Calling ``layer.forward(x)`` directly is what switches this on. ``model(x)``, the ordinary way
 (``Module.__call__``), runs the very same computation but keeps nothing, so an ordinary training
 step holds no memory after ``loss.backward()``. To tell the two apart, each Module instance has
-an attribute ``forward`` that shadows the class's method: it is :meth:`ByHand.forward_by_hand`,
+an attribute ``forward`` that shadows the class's method: it is ``ByHand.forward_by_hand``,
 which calls the class's ``forward`` and remembers the input and the output. What it remembers
 is let go by ``backward`` or replaced by the next call.
 

@@ -1,8 +1,8 @@
 """The Keras façade: ``model.compile(...)``, ``fit``, ``evaluate``, ``predict`` on any Module.
 
-These methods import :mod:`glassnet.train` inside themselves: the one sanctioned call from
+These methods import ``glassnet.train`` inside themselves: the one sanctioned call from
 ``nn`` up into ``train``, so that ``model.fit(...)`` works while ``nn`` itself knows nothing of
-training loops. Each is a thin door to a :class:`glassnet.train.Trainer`.
+training loops. Each is a thin door to a ``glassnet.train.Trainer``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class KerasFacade:
         return trainer
 
     def fit(self, X: Any, y: Any, **options: Any) -> Any:
-        """Train (see :meth:`glassnet.train.Trainer.fit` for the options); returns a History."""
+        """Train (see ``glassnet.train.Trainer.fit`` for the options); returns a History."""
         return self._compiled().fit(X, y, **options)
 
     def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, Any]:

@@ -8,11 +8,11 @@ function, as in PyTorch.
 
 Its other jobs live in files of their own and reach Module as base classes:
 
-- :mod:`~glassnet.nn.by_hand`: driving a layer by hand, ``layer.forward(x)`` then
+- ``glassnet.nn.by_hand``: driving a layer by hand, ``layer.forward(x)`` then
   ``layer.backward(dy)``, as the classic from-scratch lessons do;
-- :mod:`~glassnet.nn.state`: ``state_dict``, dtypes, and the config that saves a model's
+- ``glassnet.nn.state``: ``state_dict``, dtypes, and the config that saves a model's
   architecture;
-- :mod:`~glassnet.nn.keras_facade`: ``compile``/``fit``/``evaluate``/``predict``.
+- ``glassnet.nn.keras_facade``: ``compile``/``fit``/``evaluate``/``predict``.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class Module(ByHand, State, KerasFacade):
 
     # --8<-- [start:call]
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the forward: the input prepared by :meth:`prepare_input`, then hooks around the
+        """Run the forward: the input prepared by ``prepare_input``, then hooks around the
         subclass's own ``forward``. Nothing is kept once the call returns."""
         if args:
             args = (self.prepare_input(args[0]), *args[1:])
