@@ -27,7 +27,7 @@ from glassnet.ops import (
     softplus,
     tanh,
 )
-from glassnet.ops.nn import (
+from glassnet.ops.losses import (
     BinaryCrossEntropyOp,
     class_axis_last,
     class_index_targets,

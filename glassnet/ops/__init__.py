@@ -26,6 +26,7 @@ from glassnet.ops.elementwise import (
     where,
 )
 from glassnet.ops.linalg import matmul
+from glassnet.ops.losses import cross_entropy
 from glassnet.ops.movement import (
     broadcast_to,
     concatenate,
@@ -43,7 +44,7 @@ from glassnet.ops.movement import (
     transpose,
     unsqueeze,
 )
-from glassnet.ops.nn import cross_entropy, dropout, linear, log_softmax, softmax
+from glassnet.ops.nn import dropout, linear, log_softmax, softmax
 from glassnet.ops.reduce import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 
 __all__ = [

@@ -12,6 +12,12 @@ from glassnet.train.history import History
 from glassnet.train.trainer import Trainer
 
 __all__ = [
-    "CSVLogger", "Callback", "EarlyStopping", "History", "LambdaCallback", "LearningRateScheduler",
-    "ModelCheckpoint", "Trainer",
-]  # fmt: skip
+    "CSVLogger",
+    "Callback",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "Trainer",
+]
