@@ -157,10 +157,13 @@ def bump_version(tensor: Tensor) -> None:
 def versions_of_saved(node: Context, tensors: Sequence[Tensor]) -> tuple[tuple[Tensor, int], ...]:
     """The Tensors among an op's inputs and output whose very array the forward saved for
     backward, each with its version now; ``check_versions`` compares them later."""
-    saved_ids = {id(value) for value in node._saved if isinstance(value, np.ndarray)}
-    if not saved_ids:
-        return ()
-    return tuple((t, t._version) for t in tensors if id(t.data) in saved_ids)
+    kept = []
+    for tensor in tensors:
+        for value in node._saved:
+            if value is tensor.data:
+                kept.append((tensor, tensor._version))
+                break
+    return tuple(kept)
 
 
 def check_versions(node: Context) -> None:
