@@ -10,7 +10,7 @@ import numpy as np
 from glassnet.rng import RngLike, get_rng
 
 
-def as_samples(value: Any, name: str, where: str) -> np.ndarray:
+def as_samples(value: Any, name: str, where: str, finite: bool = True) -> np.ndarray:
     """``value`` as an array of samples along its first axis, checked for what would otherwise
     fail later or silently: a scalar, no samples at all, a ragged nesting of lists, NaN or inf.
 
@@ -18,6 +18,7 @@ def as_samples(value: Any, name: str, where: str) -> np.ndarray:
         value: an array or anything ``np.asarray`` takes.
         name: the argument's name for error messages ("X", "y", ...).
         where: the function checking it ("fit", "DataLoader", ...).
+        finite: refuse NaN and inf in a float array too.
 
     Raises:
         ValueError: naming ``where`` and ``name``.
@@ -37,7 +38,8 @@ def as_samples(value: Any, name: str, where: str) -> np.ndarray:
         raise ValueError(f"{where}: {name} must hold samples along its first axis, got {value!r}")
     if len(array) == 0:
         raise ValueError(f"{where}: {name} is empty (shape {array.shape}): there are no samples")
-    check_finite(array, name, where)
+    if finite:
+        check_finite(array, name, where)
     return array
 
 
