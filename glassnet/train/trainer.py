@@ -15,6 +15,7 @@ import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -237,7 +238,8 @@ class Trainer:
             raise RuntimeError("Trainer.evaluate needs a loss")
         if batch_size is not None:
             _check_count("evaluate", "batch_size", batch_size, minimum=1)
-        return self._evaluate(*self._samples("evaluate", X, y), batch_size=batch_size)
+        X, y = self._samples("evaluate", X, y)
+        return self._evaluate(X, y, batch_size)
 
     def _evaluate(self, X: np.ndarray, y: np.ndarray, batch_size: int | None) -> dict[str, float]:
         total, outputs = 0.0, []
@@ -286,7 +288,7 @@ class Trainer:
                 f"{type(validation_data).__name__}"
             )
         names = ("validation_data X", "validation_data y")
-        X_val, y_val = self._samples("fit", *validation_data, names=names)
+        X_val, y_val = self._samples("fit", validation_data[0], validation_data[1], names)
         if X_val.shape[1:] != X.shape[1:]:
             raise ValueError(
                 f"fit: validation_data X has samples of shape {X_val.shape[1:]} but X has "
@@ -327,6 +329,7 @@ def _split_off(X: np.ndarray, y: np.ndarray, fraction: Any, validation_data: Any
         raise ValueError("fit: give validation_split or validation_data, not both")
     if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real):
         raise TypeError(f"fit: validation_split must be a number in [0, 1), got {fraction!r}")
+    fraction = float(fraction)
     if not 0.0 <= fraction < 1.0:  # also refuses NaN
         raise ValueError(f"fit: validation_split must be in [0, 1), got {fraction}")
     held_out = round(len(X) * fraction)
@@ -408,7 +411,8 @@ def _warn_if_activated_twice(model: Any, loss: Any) -> None:
 def _caller_outside_glassnet() -> int:
     """The ``stacklevel`` that points a warning at the first caller outside this package."""
     package = str(Path(__file__).resolve().parents[1]) + os.sep
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
         frame, level = frame.f_back, level + 1
     return level
