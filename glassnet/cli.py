@@ -2,6 +2,10 @@
 
 ``glassnet train`` alone trains an MLP on scikit-learn's digits (no download) in a few seconds
 and prints its test accuracy.
+
+Every user error (a bad argument, an unwritable --save path, a model file evaluated on data it
+was not trained for) is one line on stderr and exit code 2, reported before any training; a
+failure while running (a download, a diverging loss) is one line and exit code 1.
 """
 
 from __future__ import annotations
@@ -9,9 +13,12 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import importlib.util
+import json
+import math
 import platform
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -21,12 +28,21 @@ from typing import Any
 import numpy as np
 
 from glassnet import __version__, data, metrics, nn
-from glassnet.io import FileFormatError, load, save
+from glassnet.io import FileFormatError, has_safetensors, load, save
 from glassnet.rng import manual_seed
+from glassnet.train import LambdaCallback
+from glassnet.train.checkpoint import checkpoint_path
 
 
 class UsageError(ValueError):
     """A bad command-line argument: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with errors in one line (no usage block): ``glassnet train: error: ...``."""
+
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 @dataclass
@@ -64,6 +80,7 @@ def _synthetic(maker: Callable[..., tuple[np.ndarray, np.ndarray]]):
 
 
 ds = data.datasets
+IDX_DATASETS = ("mnist", "fashion_mnist")
 DATASETS: dict[str, DatasetSpec] = {
     "digits": DatasetSpec("classification", 30, 32, _split(ds.load_digits)),
     "iris": DatasetSpec("classification", 100, 16, _split(ds.load_iris)),
@@ -101,6 +118,9 @@ def build_mlp(config: ModelConfig) -> nn.Sequential:
     return nn.Sequential(layers, name=f"mlp-{config.dataset}")
 
 
+MAX_WIDTH = 1 << 16  # a hidden layer wider than this is a typo, not a model
+
+
 def _parse_hidden(text: str) -> list[int]:
     if not text.strip():
         return []
@@ -110,8 +130,10 @@ def _parse_hidden(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(
             f"--hidden takes sizes like 256,128, not {text!r}"
         ) from None
-    if any(s <= 0 for s in sizes):
-        raise argparse.ArgumentTypeError("--hidden sizes must be positive")
+    if any(not 0 < s <= MAX_WIDTH for s in sizes):
+        raise argparse.ArgumentTypeError(
+            f"--hidden sizes must be between 1 and {MAX_WIDTH}, got {text!r}"
+        )
     return sizes
 
 
@@ -121,6 +143,8 @@ def _positive(kind: type) -> Callable[[str], Any]:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be positive, got {text}")
         return value
@@ -128,8 +152,18 @@ def _positive(kind: type) -> Callable[[str], Any]:
     return parse
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="glassnet", description="Train and evaluate glassnet models from the command line."
     )
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
@@ -138,8 +172,8 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a model on a dataset and report test metrics")
     train.add_argument("--dataset", choices=sorted(DATASETS), default="digits")
     train.add_argument("--model", choices=["mlp"], default="mlp")
-    train.add_argument("--hidden", type=_parse_hidden, default=[256, 128],
-                       help="hidden layer sizes, e.g. 256,128 ('' for none)")  # fmt: skip
+    hidden_help = "hidden layer sizes, e.g. 256,128 ('' for none)"
+    train.add_argument("--hidden", type=_parse_hidden, default=[256, 128], help=hidden_help)
     train.add_argument("--activation", choices=sorted(nn.activations.ACTIVATIONS), default="relu")
     train.add_argument(
         "--optimizer", choices=["adam", "adamw", "sgd", "rmsprop", "adagrad"], default="adam"
@@ -147,11 +181,21 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=_positive(float), default=1e-3)
     train.add_argument("--epochs", type=_positive(int), help="default: chosen per dataset")
     train.add_argument("--batch-size", type=_positive(int), help="default: chosen per dataset")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=_seed, default=0)
     train.add_argument("--data-dir", help="folder holding MNIST-style IDX files (default: cache)")
     train.add_argument("--save", help="write the trained model to this file (gn.save format)")
     train.add_argument(
         "--plot", help="write the training curves to this image file (needs matplotlib)"
+    )
+    train.add_argument(
+        "--checkpoint-dir", metavar="DIR", help="write a checkpoint there after every epoch"
+    )
+    again = train.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir"
+    )
+    again.add_argument(
+        "--overwrite", action="store_true", help="start over, replacing that checkpoint"
     )
     train.add_argument("--quiet", action="store_true", help="print only the final metrics")
 
@@ -175,13 +219,117 @@ def _prepare(spec: DatasetSpec, split: tuple[np.ndarray, ...]) -> dict[str, np.n
     X, Xt, y, yt = split
     X, Xt = X.reshape(len(X), -1), Xt.reshape(len(Xt), -1)
     scaler = data.StandardScaler().fit(X)
-    prepared = {"X": scaler(X).astype(np.float32), "Xt": scaler(Xt).astype(np.float32),
-                "y": y, "yt": yt, "x_mean": scaler.mean_, "x_scale": scaler.scale_}  # fmt: skip
+    prepared = {
+        "X": scaler(X).astype(np.float32),
+        "Xt": scaler(Xt).astype(np.float32),
+        "y": y,
+        "yt": yt,
+        "x_mean": scaler.mean_,
+        "x_scale": scaler.scale_,
+    }
     if spec.task == "regression":
         target = data.StandardScaler().fit(y.reshape(-1, 1))
-        prepared.update(y=target(y.reshape(-1, 1)).astype(np.float32),
-                        y_mean=target.mean_, y_scale=target.scale_)  # fmt: skip
+        prepared["y"] = target(y.reshape(-1, 1)).astype(np.float32)
+        prepared.update(y_mean=target.mean_, y_scale=target.scale_)
     return prepared
+
+
+def _classes(spec: DatasetSpec, y: np.ndarray, yt: np.ndarray) -> int | None:
+    """The number of classes (labels 0..C-1 in either split), None for regression."""
+    return int(max(y.max(), yt.max())) + 1 if spec.task == "classification" else None
+
+
+def _writable_file(option: str, text: str) -> Path:
+    """A file path that can be written later (its folder exists or can be created, and is
+    writable), checked now so that a long run does not fail at its end."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{option} {text}: is a folder; give a file name")
+    _writable_folder(option, text, path.parent)
+    return path
+
+
+def _writable_folder(option: str, text: str, folder: Path) -> None:
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"{option} {text}: {existing} is a file, not a folder")
+    try:
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".glassnet-probe-"):
+            pass
+    except OSError as error:
+        raise UsageError(
+            f"{option} {text}: cannot write in {existing} ({error.strerror or error})"
+        ) from None
+
+
+def _check_train_arguments(args: argparse.Namespace) -> None:
+    """Everything about the arguments that can fail, checked before any data is loaded."""
+    if args.data_dir is not None and args.dataset not in IDX_DATASETS:
+        raise UsageError(
+            f"--data-dir applies to {' and '.join(IDX_DATASETS)}; {args.dataset} needs none"
+        )
+    if args.save:
+        _writable_file("--save", args.save)
+        if Path(args.save).suffix == ".safetensors" and not has_safetensors():
+            raise UsageError(
+                f"--save {args.save}: the safetensors format needs pip install 'glassnet[io]' "
+                "(or save to a .npz file)"
+            )
+    if args.plot:
+        _writable_file("--plot", args.plot)
+        if importlib.util.find_spec("matplotlib") is None:
+            raise UsageError("--plot needs matplotlib: pip install 'glassnet[viz]'")
+    if args.checkpoint_dir is None:
+        for flag, value in (("--resume", args.resume), ("--overwrite", args.overwrite)):
+            if value:
+                raise UsageError(f"{flag} needs --checkpoint-dir")
+        return
+    folder = Path(args.checkpoint_dir).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--checkpoint-dir {args.checkpoint_dir}: is a file, not a folder")
+    _writable_folder("--checkpoint-dir", args.checkpoint_dir, folder)
+    if checkpoint_path(folder).exists() and not (args.resume or args.overwrite):
+        raise UsageError(
+            f"--checkpoint-dir {args.checkpoint_dir} holds the checkpoint of an earlier run: "
+            "add --resume to continue it or --overwrite to start over"
+        )
+    if args.resume:
+        _check_same_run(args, folder)
+
+
+#: What a resumed run must share with the run it continues (--epochs may grow).
+RUN_OPTIONS = ("dataset", "model", "hidden", "activation", "optimizer", "lr", "batch_size", "seed")
+RUN_FILE = "glassnet-run.json"
+
+
+def _run_options(args: argparse.Namespace) -> dict[str, Any]:
+    options = {name: getattr(args, name) for name in RUN_OPTIONS}
+    options["batch_size"] = args.batch_size or DATASETS[args.dataset].batch_size
+    return options
+
+
+def _check_same_run(args: argparse.Namespace, folder: Path) -> None:
+    """Refuse to resume a checkpoint with other options than the run that wrote it: a
+    different model would not load, and a different --lr or --batch-size would be silently
+    replaced by, or mixed with, the saved run's."""
+    try:
+        saved = json.loads((folder / RUN_FILE).read_text())
+    except (OSError, ValueError):
+        return  # a checkpoint written by fit(checkpoint_dir=...) itself
+    current = _run_options(args)
+    differing = [n for n in RUN_OPTIONS if n in saved and saved[n] != current[n]]
+    if differing:
+        shown = ", ".join(f"--{n.replace('_', '-')} {_shown(saved[n])}" for n in differing)
+        raise UsageError(
+            f"--resume: the checkpoint in {args.checkpoint_dir} was written with {shown}; "
+            "resume with the same options, or start over with --overwrite"
+        )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "''"
+    return str(value)
 
 
 def _test_metrics(
@@ -195,17 +343,22 @@ def _test_metrics(
 
 
 def train(args: argparse.Namespace) -> int:
+    _check_train_arguments(args)
     spec = DATASETS[args.dataset]
     epochs = args.epochs or spec.epochs
     batch_size = args.batch_size or spec.batch_size
     manual_seed(args.seed)
     prepared = _prepare(spec, spec.load(args.data_dir, args.seed))
     X, y = prepared["X"], prepared["y"]
-    classes = int(max(y.max(), prepared["yt"].max())) + 1 if spec.task == "classification" else 1
+    classes = _classes(spec, y, prepared["yt"])
     config = ModelConfig(
-        args.dataset, spec.task, X.shape[1], classes, args.hidden, args.activation, args.seed
+        args.dataset, spec.task, X.shape[1], classes or 1, args.hidden, args.activation, args.seed
     )
     model = build_mlp(config)
+    if args.checkpoint_dir is not None:
+        folder = Path(args.checkpoint_dir).expanduser()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / RUN_FILE).write_text(json.dumps(_run_options(args)))
     loss = "cross_entropy" if spec.task == "classification" else "mse"
     model.compile(
         args.optimizer, loss, ["accuracy"] if spec.task == "classification" else ["r2"], lr=args.lr
@@ -215,15 +368,27 @@ def train(args: argparse.Namespace) -> int:
         print(f"glassnet {__version__}: {args.dataset} ({sizes}), {epochs} epochs")
         print(model.summary())
     started = time.perf_counter()
+    ran: list[int] = []  # the epochs run now (a resumed run has done some before)
     history = model.fit(
-        X, y, epochs=epochs, batch_size=batch_size, rng=args.seed, verbose=0 if args.quiet else 1
+        X,
+        y,
+        epochs=epochs,
+        batch_size=batch_size,
+        rng=args.seed,
+        verbose=0 if args.quiet else 1,
+        callbacks=[LambdaCallback(on_epoch_end=lambda epoch, logs: ran.append(epoch))],
+        checkpoint_dir=args.checkpoint_dir,
+        resume=args.resume,
+        overwrite=args.overwrite,
     )
     seconds = time.perf_counter() - started
     scores = _test_metrics(
         model, spec, prepared["Xt"], prepared["yt"], prepared.get("y_mean"), prepared.get("y_scale")
     )
-    per_epoch = seconds / len(history.epoch)
-    print(f"trained in {seconds:.1f}s ({per_epoch:.3f}s per epoch)")
+    if ran:
+        print(f"trained in {seconds:.1f}s ({seconds / len(ran):.3f}s per epoch)")
+    else:
+        print(f"nothing to train: the checkpoint holds all {len(history.epoch)} epochs")
     print("test " + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
     if args.save:
         scalers = {
@@ -231,7 +396,9 @@ def train(args: argparse.Namespace) -> int:
             for k, v in prepared.items()
             if k in ("x_mean", "x_scale", "y_mean", "y_scale")
         }
-        save(model, args.save, extra={"config": asdict(config), **scalers})
+        described = {"name": args.dataset, "features": int(X.shape[1]), "classes": classes}
+        extra = {"config": asdict(config), "data": described, **scalers}
+        save(model, args.save, extra=extra)
         print(f"saved the model to {args.save}")
     if args.plot:
         history.plot().savefig(args.plot, dpi=100)
@@ -239,29 +406,74 @@ def train(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate(args: argparse.Namespace) -> int:
-    path = Path(args.model)
+def _read_model(path: Path) -> tuple[nn.Module, ModelConfig, dict[str, Any]]:
+    """A model written by ``glassnet train --save``, its config and the data it was trained on
+    (``extra["data"]``: name, features, classes; derived from the config for older files)."""
     if not path.exists():
         raise UsageError(f"--model {path}: no such file")
+    if path.is_dir():
+        raise UsageError(f"--model {path}: is a folder, not a model file")
     try:
         model, extra = load(path, with_extra=True)
-    except FileFormatError as error:
+    except (FileFormatError, OSError) as error:
         raise UsageError(f"--model: {error}") from None
-    if "config" not in extra:
-        raise UsageError(f"--model {path}: not a model saved by 'glassnet train --save'")
-    config = ModelConfig(**extra["config"])
-    dataset = args.dataset or config.dataset
-    spec = DATASETS[dataset]
-    _, Xt, _, yt = spec.load(args.data_dir, config.seed)
-    Xt = Xt.reshape(len(Xt), -1)
-    if Xt.shape[1] != config.in_features:
+    not_ours = UsageError(f"--model {path}: not a model saved by 'glassnet train --save'")
+    if not isinstance(extra.get("config"), dict) or "x_mean" not in extra:
+        raise not_ours
+    try:
+        config = ModelConfig(**extra["config"])
+    except TypeError:
+        raise not_ours from None
+    if config.task == "regression" and "y_mean" not in extra:
+        raise not_ours
+    trained_on = extra.get("data") or {
+        "name": config.dataset,
+        "features": config.in_features,
+        "classes": config.out_features if config.task == "classification" else None,
+    }
+    return model, config, {**extra, "data": trained_on}
+
+
+def _check_compatible(dataset: str, features: int, classes: int | None, trained_on: dict) -> None:
+    """Refuse data the model cannot score meaningfully: another task, feature count or number
+    of classes than it was trained for."""
+    model = f"the model (trained on {trained_on['name']})"
+    if (classes is None) != (trained_on["classes"] is None):
+        kinds = ("regression", "classification")
         raise UsageError(
-            f"{dataset} has {Xt.shape[1]} features, the model expects {config.in_features}"
+            f"--dataset {dataset} is a {kinds[classes is not None]} dataset but {model} does "
+            f"{kinds[trained_on['classes'] is not None]}"
         )
+    if features != trained_on["features"]:
+        raise UsageError(
+            f"--dataset {dataset} has {features} features but {model} takes "
+            f"{trained_on['features']}"
+        )
+    if classes != trained_on["classes"]:
+        raise UsageError(
+            f"--dataset {dataset} has {classes} classes but {model} predicts "
+            f"{trained_on['classes']}"
+        )
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    path = Path(args.model)
+    model, config, extra = _read_model(path)
+    trained_on = extra["data"]
+    dataset = args.dataset or config.dataset
+    if dataset not in DATASETS:
+        raise UsageError(f"--model {path}: trained on {dataset!r}, a dataset this version lacks")
+    if args.data_dir is not None and dataset not in IDX_DATASETS:
+        raise UsageError(f"--data-dir applies to {' and '.join(IDX_DATASETS)}, not {dataset}")
+    spec = DATASETS[dataset]
+    _, Xt, y, yt = spec.load(args.data_dir, config.seed)
+    Xt = Xt.reshape(len(Xt), -1)
+    _check_compatible(dataset, Xt.shape[1], _classes(spec, y, yt), trained_on)
     Xt = ((Xt - np.array(extra["x_mean"])) / np.array(extra["x_scale"])).astype(np.float32)
     y_mean, y_scale = (np.array(extra[k]) if k in extra else None for k in ("y_mean", "y_scale"))
     scores = _test_metrics(model, spec, Xt, yt, y_mean, y_scale)
-    print(f"{path.name} on {dataset}: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
+    where = dataset if dataset == trained_on["name"] else f"{dataset} (trained on {config.dataset})"
+    print(f"{path.name} on {where}: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
     return 0
 
 
@@ -296,13 +508,19 @@ def info(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; exit code 2 for a bad argument, 1 for a failure (one line each)."""
     args = _parser().parse_args(argv)
     command = {"train": train, "evaluate": evaluate, "info": info}[args.command]
     try:
         return command(args)
     except UsageError as error:
-        print(f"glassnet: error: {error}", file=sys.stderr)
+        print(f"glassnet {args.command}: error: {error}", file=sys.stderr)
         return 2
-    except (ValueError, ImportError, OSError, KeyError) as error:
-        print(f"glassnet {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"glassnet {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, ImportError, OSError, KeyError, ArithmeticError, MemoryError) as error:
+        # ArithmeticError: a diverging run (FloatingPointError names the epoch and batch)
+        message = " ".join(str(error).split())  # one line, even for a multi-line message
+        print(f"glassnet {args.command}: {type(error).__name__}: {message}", file=sys.stderr)
         return 1
