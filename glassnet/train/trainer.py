@@ -11,11 +11,9 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -27,7 +25,7 @@ from glassnet.data.dataloader import DataLoader, as_samples, check_same_length
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import as_array
-from glassnet.train.callbacks import Callback
+from glassnet.train.callbacks import Callback, caller_stacklevel
 from glassnet.train.checkpoint import checkpoint_path, restore_checkpoint, save_checkpoint
 from glassnet.train.history import History
 from glassnet.train.progress import Progress
@@ -404,15 +402,5 @@ def _warn_if_activated_twice(model: Any, loss: Any) -> None:
         f"ends in {type(layer).__name__} ({where}), so training sees it twice: drop the final "
         f"activation, or use the loss {suggestion}, which takes probabilities",
         UserWarning,
-        stacklevel=_caller_outside_glassnet(),
+        stacklevel=caller_stacklevel(),
     )
-
-
-def _caller_outside_glassnet() -> int:
-    """The ``stacklevel`` that points a warning at the first caller outside this package."""
-    package = str(Path(__file__).resolve().parents[1]) + os.sep
-    frame: FrameType | None = sys._getframe(1)
-    level = 1
-    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
