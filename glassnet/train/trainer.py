@@ -65,6 +65,10 @@ class Trainer:
         metrics: Sequence[Any] | None = None,
         **optimizer_options: Any,
     ) -> None:
+        if not isinstance(model, Module):
+            raise TypeError(f"Trainer: model must be a Module, got {type(model).__name__}")
+        _check_classes_are_instances(optimizer, loss)
+        _check_optimizer_options(optimizer, optimizer_options)
         self.model = model
         self.loss_fn = None if loss is None else nn.get_loss(loss)
         if self.loss_fn is not None:
@@ -74,6 +78,8 @@ class Trainer:
         self.optimizer: optim.Optimizer | None = (
             optimizer if isinstance(optimizer, optim.Optimizer) else None
         )
+        if isinstance(metrics, str) or callable(metrics):
+            metrics = [metrics]  # one metric on its own, not the letters of its name
         functions = [metric_functions.get(m) for m in metrics or []]
         self.metrics = [(getattr(f, "__name__", type(f).__name__), f) for f in functions]
         self.history = History()
@@ -219,10 +225,21 @@ class Trainer:
             progress.batch_end(value)
             for callback in callbacks:
                 callback.on_batch_end(batch, {"loss": value})
+        self._check_weights_finite()
         logs = {"loss": total / count}
         if self.metrics:
             logs.update(self._score(np.concatenate(targets), np.concatenate(outputs)))
         return logs
+
+    def _check_weights_finite(self) -> None:
+        """The loss is checked before each step; this catches a last step that diverged."""
+        for name, parameter in self.model.named_parameters():
+            data = as_array(parameter)
+            if data.size and not (np.isfinite(data.min()) and np.isfinite(data.max())):
+                raise FloatingPointError(
+                    f"the weight {name!r} holds NaN or inf after epoch {self.epoch + 1}: lower "
+                    "the learning rate, scale the inputs, or look for NaN/inf in the data"
+                )
 
     # ----------------------------------------------------------------- evaluation
     def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, float]:
@@ -313,6 +330,36 @@ class Trainer:
 
 
 # --------------------------------------------------------------------- argument checks
+def _check_classes_are_instances(optimizer: Any, loss: Any) -> None:
+    """A class where an object belongs (``nn.CrossEntropyLoss`` for ``nn.CrossEntropyLoss()``)
+    would otherwise fail later with a message about something else."""
+    if isinstance(loss, type):
+        raise TypeError(
+            f"Trainer: loss must be a name or a loss object; got the class {loss.__name__}, "
+            f"pass an instance: {loss.__name__}()"
+        )
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"Trainer: optimizer must be a name or an optimizer object; got the class "
+            f"{optimizer.__name__}: pass its name (e.g. 'adam') with options such as lr=, or "
+            f"{optimizer.__name__}(model.parameters(), ...)"
+        )
+
+
+def _check_optimizer_options(optimizer: Any, options: dict[str, Any]) -> None:
+    """Options such as ``lr`` only configure an optimizer given by name; with an optimizer
+    object they would be silently ignored. And a NaN or infinite one never trains anything."""
+    if options and not isinstance(optimizer, str):
+        shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
+        raise TypeError(
+            f"Trainer: optimizer options ({shown}) apply to an optimizer given by name; "
+            f"{type(optimizer).__name__} objects take them in their constructor"
+        )
+    for key, value in options.items():
+        if isinstance(value, numbers.Real) and not math.isfinite(value):
+            raise ValueError(f"Trainer: optimizer option {key}={value} must be finite")
+
+
 def _check_count(where: str, name: str, value: Any, minimum: int) -> None:
     """An int argument (epochs, batch_size, ...) of at least ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

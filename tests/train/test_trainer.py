@@ -361,3 +361,34 @@ def test_no_warning_when_the_loss_fits_the_last_layer(layers, loss, recwarn):
     targets = {"bce": Y200 % 2, "categorical_crossentropy": data.to_one_hot(Y200, 3)}
     model.fit(X200, targets.get(loss, Y200), epochs=1, verbose=0)
     assert not [w for w in recwarn if "takes logits" in str(w.message)]
+
+
+# ------------------------------------------------------------------ Trainer arguments
+def test_classes_instead_of_objects_and_ignored_options_are_named():
+    with pytest.raises(TypeError, match=r"got the class CrossEntropyLoss, pass an instance"):
+        Trainer(small_model(), "sgd", nn.CrossEntropyLoss)
+    with pytest.raises(TypeError, match=r"got the class SGD: pass its name"):
+        Trainer(small_model(), optim.SGD, "cross_entropy", lr=0.1)
+    model = small_model()
+    with pytest.raises(TypeError, match=r"options \(lr=5.0\) apply to an optimizer given by name"):
+        model.compile(optim.SGD(model.parameters(), lr=0.1), "cross_entropy", lr=5.0)
+    with pytest.raises(ValueError, match="optimizer option lr=nan must be finite"):
+        Trainer(small_model(), "sgd", "cross_entropy", lr=float("nan"))
+    with pytest.raises(TypeError, match="model must be a Module, got str"):
+        Trainer("model", "sgd", "cross_entropy")
+
+
+def test_a_single_metric_name_is_one_metric_not_its_letters():
+    model = small_model()
+    model.compile("adam", "cross_entropy", metrics="accuracy", lr=0.05)
+    history = model.fit(X200, Y200, epochs=1, verbose=0)
+    assert set(history.history) == {"loss", "accuracy"}
+
+
+def test_weights_that_diverge_in_the_last_step_are_caught():
+    # one batch per epoch: the loss is finite before the step, the step makes NaN weights
+    model = small_model()
+    model.compile(optim.SGD(model.parameters(), lr=1e38), "cross_entropy")
+    with np.errstate(all="ignore"):
+        with pytest.raises(FloatingPointError, match=r"the weight '.*' holds NaN or inf after"):
+            model.fit(X200 * 1e10, Y200, epochs=1, batch_size=200, verbose=0)
