@@ -262,12 +262,35 @@ def _writable_folder(option: str, text: str, folder: Path) -> None:
         ) from None
 
 
+def _check_data_dir(data_dir: str | None, dataset: str) -> None:
+    """--data-dir only for the datasets read from files, and a folder that exists (a typo
+    would otherwise become a new folder that the download fills)."""
+    if data_dir is None:
+        return
+    if dataset not in IDX_DATASETS:
+        raise UsageError(f"--data-dir applies to {' and '.join(IDX_DATASETS)}, not {dataset}")
+    if not Path(data_dir).expanduser().is_dir():
+        raise UsageError(
+            f"--data-dir {data_dir}: no such folder (create it to download the files into it)"
+        )
+
+
+def _check_plot_format(text: str) -> None:
+    """The image format matplotlib will pick from the file's suffix (png without one)."""
+    from matplotlib.figure import Figure
+
+    suffix = Path(text).suffix.lstrip(".").lower()
+    formats = Figure().canvas.get_supported_filetypes()
+    if suffix and suffix not in formats:
+        raise UsageError(
+            f"--plot {text}: matplotlib cannot write .{suffix} files; use one of "
+            f"{', '.join(sorted(formats))}"
+        )
+
+
 def _check_train_arguments(args: argparse.Namespace) -> None:
     """Everything about the arguments that can fail, checked before any data is loaded."""
-    if args.data_dir is not None and args.dataset not in IDX_DATASETS:
-        raise UsageError(
-            f"--data-dir applies to {' and '.join(IDX_DATASETS)}; {args.dataset} needs none"
-        )
+    _check_data_dir(args.data_dir, args.dataset)
     if args.save:
         _writable_file("--save", args.save)
         if Path(args.save).suffix == ".safetensors" and not has_safetensors():
@@ -279,6 +302,7 @@ def _check_train_arguments(args: argparse.Namespace) -> None:
         _writable_file("--plot", args.plot)
         if importlib.util.find_spec("matplotlib") is None:
             raise UsageError("--plot needs matplotlib: pip install 'glassnet[viz]'")
+        _check_plot_format(args.plot)
     if args.checkpoint_dir is None:
         for flag, value in (("--resume", args.resume), ("--overwrite", args.overwrite)):
             if value:
@@ -463,8 +487,7 @@ def evaluate(args: argparse.Namespace) -> int:
     dataset = args.dataset or config.dataset
     if dataset not in DATASETS:
         raise UsageError(f"--model {path}: trained on {dataset!r}, a dataset this version lacks")
-    if args.data_dir is not None and dataset not in IDX_DATASETS:
-        raise UsageError(f"--data-dir applies to {' and '.join(IDX_DATASETS)}, not {dataset}")
+    _check_data_dir(args.data_dir, dataset)
     spec = DATASETS[dataset]
     _, Xt, y, yt = spec.load(args.data_dir, config.seed)
     Xt = Xt.reshape(len(Xt), -1)
