@@ -88,8 +88,9 @@ class DataLoader:
         rng: Generator, seed or None (the global generator).
 
     Raises:
-        ValueError: for an empty X, X and y of different lengths, NaN or inf in them, or a
-            ``batch_size`` below 1 (TypeError when it is not an int).
+        ValueError: for an empty X, X and y of different lengths, NaN or inf in them, a
+            ``batch_size`` below 1 (TypeError when it is not an int), or ``drop_last`` with
+            fewer samples than one batch.
 
     Examples:
         >>> from glassnet.data import DataLoader
@@ -123,6 +124,11 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.drop_last = drop_last
+        if drop_last and len(self.X) < self.batch_size:
+            raise ValueError(
+                f"DataLoader: drop_last=True with batch_size={batch_size} and only "
+                f"{len(self.X)} samples leaves no batch at all"
+            )
         self.rng = get_rng(rng) if rng is not None else None
 
     def __len__(self) -> int:

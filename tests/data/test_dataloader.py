@@ -71,6 +71,7 @@ class _Empty:
         (np.zeros(3), None, {"batch_size": -1}, ValueError, "at least 1, got -1"),
         (np.zeros(3), None, {"batch_size": 2.0}, TypeError, "batch_size must be an int, got 2.0"),
         (np.zeros(3), None, {"batch_size": True}, TypeError, "batch_size must be an int"),
+        (np.zeros(3), None, {"batch_size": 4, "drop_last": True}, ValueError, "leaves no batch"),
     ],
 )
 def test_bad_inputs_are_named(X, y, options, error, message):
