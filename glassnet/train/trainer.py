@@ -292,7 +292,7 @@ class Trainer:
         if y is None:
             raise TypeError(f"{where}: needs targets {names[1]} (got None)")
         X = as_samples(X, names[0], where)
-        y = self._targets(as_samples(as_array(y), names[1], where))
+        y = self._targets(as_samples(y, names[1], where))
         check_same_length(X, y, where, (names[0], names[1]))
         return X, y
 
