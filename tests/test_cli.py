@@ -223,3 +223,26 @@ def test_a_checkpoint_is_resumed_or_overwritten_never_replaced_silently(tmp_path
 def test_a_diverging_run_is_one_line_and_exit_1(capsys):
     code, _, err = run(["train", *QUICK, "--lr", "1e30"], capsys)
     assert_one_line_error(code, err, "FloatingPointError: the loss is nan", expected=1)
+
+
+def test_a_failed_download_is_one_line_naming_the_way_out(tmp_path, capsys, monkeypatch):
+    from glassnet.data.datasets import DownloadError, mnist
+
+    def unreachable(filename, *args, **kwargs):
+        raise DownloadError(f"could not download {filename}:\n  http://mirror: timed out")
+
+    monkeypatch.setattr(mnist, "download", unreachable)  # no network in tests
+    code, _, err = run(["train", "--dataset", "mnist", "--data-dir", str(tmp_path)], capsys)
+    assert_one_line_error(code, err, "DownloadError", "--data-dir", "timed out", expected=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_is_one_line_and_exit_130(capsys, monkeypatch):
+    import glassnet.cli as cli
+
+    def interrupted(data_dir, seed):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.DATASETS["moons"], "load", interrupted)
+    code, _, err = run(["train", *QUICK], capsys)
+    assert_one_line_error(code, err, "interrupted", expected=130)
