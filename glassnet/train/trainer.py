@@ -153,8 +153,11 @@ class Trainer:
             ValueError: for empty data, X and y of different lengths, NaN or inf in them,
                 ``epochs < 0``, ``batch_size < 1``, ``eval_every < 1``, or a
                 ``validation_split`` outside [0, 1) or leaving one side without samples.
+            TypeError: for a count that is not an int, validation_data that is not a pair,
+                or a callback class instead of an instance.
             FileExistsError: ``checkpoint_dir`` holds a checkpoint and neither ``resume`` nor
-                ``overwrite`` is set.
+                ``overwrite`` is set (NotADirectoryError when it is a file).
+            FloatingPointError: the loss or the weights became NaN or inf while training.
         """
         if self.loss_fn is None:
             raise RuntimeError("Trainer.fit needs a loss (and an optimizer)")
