@@ -246,3 +246,10 @@ def test_root_that_is_a_file_is_named(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(NotADirectoryError, match=r"mnist\.gz is a file, not a folder"):
         load_mnist(root=path)
+
+
+def test_a_huge_declared_shape_is_reported_exactly(tmp_path):
+    # three sizes of 2**32 - 1: their product overflows int64, which NumPy would wrap around
+    header = bytes([0, 0, 8, 3]) + b"\xff\xff\xff\xff" * 3
+    with pytest.raises(IDXError, match=f"truncated: .*\\({(2**32 - 1) ** 3} bytes of data\\)"):
+        read_idx(_write(tmp_path / "huge", header + b"\x00" * 10))
