@@ -292,14 +292,14 @@ def _check_train_arguments(args: argparse.Namespace) -> None:
     """Everything about the arguments that can fail, checked before any data is loaded."""
     _check_data_dir(args.data_dir, args.dataset)
     if args.save:
-        _writable_file("--save", args.save)
+        args.save = str(_writable_file("--save", args.save))
         if Path(args.save).suffix == ".safetensors" and not has_safetensors():
             raise UsageError(
                 f"--save {args.save}: the safetensors format needs pip install 'glassnet[io]' "
                 "(or save to a .npz file)"
             )
     if args.plot:
-        _writable_file("--plot", args.plot)
+        args.plot = str(_writable_file("--plot", args.plot))
         if importlib.util.find_spec("matplotlib") is None:
             raise UsageError("--plot needs matplotlib: pip install 'glassnet[viz]'")
         _check_plot_format(args.plot)

@@ -275,6 +275,9 @@ class CSVLogger(Callback):
 
     def on_train_begin(self, logs: dict[str, float]) -> None:
         self.keys: list[str] | None = None
+        folder = os.path.dirname(self.path) or "."
+        if not os.path.isdir(folder):  # found now, not after the first epoch
+            raise FileNotFoundError(f"CSVLogger: the folder of {self.path} does not exist")
         if not self.append and os.path.exists(self.path):
             os.remove(self.path)
 

@@ -288,7 +288,17 @@ class Trainer:
     def _score(self, y_true: np.ndarray, output: np.ndarray) -> dict[str, float]:
         if isinstance(self.loss_fn, nn.Loss):
             output = self.loss_fn.predictions(output)  # e.g. probabilities for a loss on logits
-        return {name: float(function(y_true, output)) for name, function in self.metrics}
+        scores = {}
+        for name, function in self.metrics:
+            value = function(y_true, output)
+            try:
+                scores[name] = float(value)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"the metric {name} returned {type(value).__name__} {np.shape(value)}, "
+                    "not a number"
+                ) from None
+        return scores
 
     def _samples(self, where: str, X: Any, y: Any, names: Sequence[str] = ("X", "y")):
         """X and the targets y as arrays, checked (see ``as_samples``), y shaped for the loss."""
@@ -401,7 +411,8 @@ def _checkpoint_file(folder: Any, resume: bool, overwrite: bool) -> Path | None:
         raise ValueError(
             "fit: resume=True continues the checkpoint and overwrite=True replaces it; pass one"
         )
-    if Path(folder).exists() and not Path(folder).is_dir():
+    folder = Path(folder).expanduser()
+    if folder.exists() and not folder.is_dir():
         raise NotADirectoryError(f"fit: checkpoint_dir {folder} is a file, not a folder")
     checkpoint = checkpoint_path(folder)
     if checkpoint.exists() and not resume and not overwrite:

@@ -253,3 +253,13 @@ def test_a_huge_declared_shape_is_reported_exactly(tmp_path):
     header = bytes([0, 0, 8, 3]) + b"\xff\xff\xff\xff" * 3
     with pytest.raises(IDXError, match=f"truncated: .*\\({(2**32 - 1) ** 3} bytes of data\\)"):
         read_idx(_write(tmp_path / "huge", header + b"\x00" * 10))
+
+
+def test_a_tilde_in_glassnet_data_or_root_means_the_home_folder(tmp_path, monkeypatch):
+    from glassnet.data.datasets import cache_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GLASSNET_DATA", "~/datasets")
+    assert cache_dir() == tmp_path / "datasets"  # not a folder named "~" in the working dir
+    with pytest.raises(FileNotFoundError, match=f"is not in {tmp_path}/idx"):
+        load_mnist(root="~/idx", download=False)

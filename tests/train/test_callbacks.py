@@ -175,3 +175,10 @@ def test_a_schedule_giving_a_bad_learning_rate_stops_at_that_epoch(bad):
     with pytest.raises(ValueError, match=rf"gave lr={bad!r} for epoch 3"):
         model.fit(X, y, epochs=4, callbacks=[schedule], verbose=0)
     assert len(model._trainer.history.epoch) == 2
+
+
+def test_csv_logger_in_a_missing_folder_fails_before_training(tmp_path):
+    model, X, y = small_problem()
+    with pytest.raises(FileNotFoundError, match=r"CSVLogger: the folder of .*log\.csv does not"):
+        model.fit(X, y, epochs=2, callbacks=[CSVLogger(tmp_path / "nope" / "log.csv")], verbose=0)
+    assert model._trainer.history.epoch == []

@@ -392,3 +392,18 @@ def test_weights_that_diverge_in_the_last_step_are_caught():
     with np.errstate(all="ignore"):
         with pytest.raises(FloatingPointError, match=r"the weight '.*' holds NaN or inf after"):
             model.fit(X200 * 1e10, Y200, epochs=1, batch_size=200, verbose=0)
+
+
+def test_a_metric_that_returns_no_number_is_named():
+    model = small_model()
+    model.compile("sgd", "cross_entropy", metrics=[lambda t, p: p[:2]])
+    with pytest.raises(TypeError, match=r"the metric <lambda> returned ndarray \(2, 3\), not a"):
+        model.fit(X200, Y200, epochs=1, verbose=0)
+
+
+def test_a_tilde_in_checkpoint_dir_means_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    _checkpointed_fit("~/run")
+    assert any(p.name.startswith("checkpoint") for p in (tmp_path / "run").iterdir())
+    assert not (tmp_path / "~").exists()

@@ -46,8 +46,9 @@ def md5_of(path: str | os.PathLike) -> str:
 
 
 def cache_dir() -> Path:
-    """Where datasets are kept: ``$GLASSNET_DATA``, else ``~/.cache/glassnet``."""
-    return Path(os.environ.get(DATA_VARIABLE) or Path.home() / ".cache" / "glassnet")
+    """Where datasets are kept: ``$GLASSNET_DATA`` (``~`` expanded), else
+    ``~/.cache/glassnet``."""
+    return Path(os.environ.get(DATA_VARIABLE) or Path.home() / ".cache" / "glassnet").expanduser()
 
 
 def download_timeout(timeout: float | None = None) -> float:

@@ -49,7 +49,7 @@ def _load(
     normalize: bool,
     timeout: float | None,
 ) -> tuple[Split, Split]:
-    folder = Path(root) if root is not None else cache_dir() / name
+    folder = Path(root).expanduser() if root is not None else cache_dir() / name
     if folder.exists() and not folder.is_dir():
         raise NotADirectoryError(f"{name}: {folder} is a file, not a folder of IDX files")
     paths = {}
