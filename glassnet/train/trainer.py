@@ -169,7 +169,7 @@ class Trainer:
             validation_data = self._validation_data(validation_data, X)
         if validation_split:
             X, y, validation_data = _split_off(X, y, validation_split, validation_data)
-        callbacks = list(callbacks)
+        callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks)
         for callback in callbacks:
             if not isinstance(callback, Callback):
                 raise TypeError(

@@ -407,3 +407,10 @@ def test_a_tilde_in_checkpoint_dir_means_the_home_folder(tmp_path, monkeypatch):
     _checkpointed_fit("~/run")
     assert any(p.name.startswith("checkpoint") for p in (tmp_path / "run").iterdir())
     assert not (tmp_path / "~").exists()
+
+
+def test_a_single_callback_need_not_be_in_a_list():
+    stop = EarlyStopping(monitor="loss", patience=0, min_delta=10.0)  # stops after epoch 2
+    model = small_model()
+    model.compile("sgd", "cross_entropy")
+    assert model.fit(X200, Y200, epochs=5, callbacks=stop, verbose=0).epoch == [0, 1]
