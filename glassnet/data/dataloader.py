@@ -10,6 +10,59 @@ import numpy as np
 from glassnet.rng import RngLike, get_rng
 
 
+def as_samples(value: Any, name: str, where: str, finite: bool = True) -> np.ndarray:
+    """``value`` as an array of samples along its first axis, checked for what would otherwise
+    fail later or silently: a scalar, no samples at all, a ragged nesting of lists, NaN or inf.
+
+    Args:
+        value: an array or anything ``np.asarray`` takes.
+        name: the argument's name for error messages ("X", "y", ...).
+        where: the function checking it ("fit", "DataLoader", ...).
+        finite: refuse NaN and inf in a float array too.
+
+    Raises:
+        ValueError: naming ``where`` and ``name``.
+
+    Examples:
+        >>> from glassnet.data.dataloader import as_samples
+        >>> as_samples([[1.0], [float("nan")]], "X", "fit")
+        Traceback (most recent call last):
+        ...
+        ValueError: fit: X holds NaN or inf (first at sample 1); remove or impute those values
+    """
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # NumPy's complaint about ragged nested lists
+        raise ValueError(f"{where}: {name} is not a regular array ({error})") from None
+    if array.ndim == 0:
+        raise ValueError(f"{where}: {name} must hold samples along its first axis, got {value!r}")
+    if len(array) == 0:
+        raise ValueError(f"{where}: {name} is empty (shape {array.shape}): there are no samples")
+    if finite:
+        check_finite(array, name, where)
+    return array
+
+
+def check_finite(array: np.ndarray, name: str, where: str) -> None:
+    """Raise ValueError (naming the first bad sample) if a float array holds NaN or inf."""
+    if array.dtype.kind not in "fc" or array.size == 0:
+        return
+    if array.dtype.kind == "f" and np.isfinite(array.min()) and np.isfinite(array.max()):
+        return  # min and max see every NaN and inf without a boolean copy of the array
+    bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
+    if bad.any():
+        raise ValueError(
+            f"{where}: {name} holds NaN or inf (first at sample {int(np.argmax(bad))}); "
+            "remove or impute those values"
+        )
+
+
+def check_same_length(X: Any, y: Any, where: str, names: tuple[str, str] = ("X", "y")) -> None:
+    """Raise ValueError unless X and y hold the same number of samples."""
+    if len(X) != len(y):
+        raise ValueError(f"{where}: {names[0]} has {len(X)} samples but {names[1]} has {len(y)}")
+
+
 @runtime_checkable
 class Dataset(Protocol):
     """Anything with a length whose ``__getitem__`` takes an integer array of indices and
@@ -34,6 +87,11 @@ class DataLoader:
         shuffle: draw a new order every epoch, from ``rng``.
         rng: Generator, seed or None (the global generator).
 
+    Raises:
+        ValueError: for an empty X, X and y of different lengths, NaN or inf in them, a
+            ``batch_size`` below 1 (TypeError when it is not an int), or ``drop_last`` with
+            fewer samples than one batch.
+
     Examples:
         >>> from glassnet.data import DataLoader
         >>> loader = DataLoader(np.arange(10), np.arange(10) * 2, batch_size=4)
@@ -50,15 +108,27 @@ class DataLoader:
         drop_last: bool = False,
         rng: RngLike = None,
     ) -> None:
-        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
-        self.X = X if isinstance(X, Dataset) and not isinstance(X, np.ndarray) else np.asarray(X)
-        self.y = None if y is None else np.asarray(y)
-        if self.y is not None and len(self.y) != len(self.X):
-            raise ValueError(f"DataLoader: X has {len(self.X)} samples but y has {len(self.y)}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise TypeError(f"DataLoader: batch_size must be an int, got {batch_size!r}")
+        if batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be at least 1, got {batch_size}")
+        if isinstance(X, Dataset) and not isinstance(X, np.ndarray):
+            self.X = X
+            if len(X) == 0:
+                raise ValueError("DataLoader: the dataset X is empty: there are no samples")
+        else:
+            self.X = as_samples(X, "X", "DataLoader")
+        self.y = None if y is None else as_samples(y, "y", "DataLoader")
+        if self.y is not None:
+            check_same_length(self.X, self.y, "DataLoader")
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.drop_last = drop_last
+        if drop_last and len(self.X) < self.batch_size:
+            raise ValueError(
+                f"DataLoader: drop_last=True with batch_size={batch_size} and only "
+                f"{len(self.X)} samples leaves no batch at all"
+            )
         self.rng = get_rng(rng) if rng is not None else None
 
     def __len__(self) -> int:

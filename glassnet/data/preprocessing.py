@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.data.dataloader import as_samples, check_same_length
 from glassnet.rng import RngLike, get_rng
 
 
@@ -101,14 +102,16 @@ class StandardScaler:
     """
 
     def fit(self, X: Any) -> StandardScaler:
-        X = np.asarray(X)
+        """Learn each feature's mean and standard deviation (X must be non-empty and finite)."""
+        X = as_samples(X, "X", "StandardScaler.fit")
         self.mean_ = X.mean(axis=0)
         scale = X.std(axis=0)
         self.scale_ = np.where(scale > 0, scale, 1.0).astype(self.mean_.dtype)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        return (np.asarray(X) - self.mean_) / self.scale_
+        X = _fitted_input(self, "mean_", X, "transform")
+        return (X - self.mean_) / self.scale_
 
     __call__ = transform
 
@@ -116,25 +119,36 @@ class StandardScaler:
         return self.fit(X).transform(X)
 
     def inverse_transform(self, X: Any) -> np.ndarray:
-        return np.asarray(X) * self.scale_ + self.mean_
+        X = _fitted_input(self, "mean_", X, "inverse_transform")
+        return X * self.scale_ + self.mean_
 
 
 class MinMaxScaler:
     """Map each feature linearly onto ``feature_range`` (default [0, 1])."""
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)) -> None:
+        try:
+            low, high = (float(v) for v in feature_range)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"MinMaxScaler: feature_range must be two numbers, got {feature_range!r}"
+            ) from None
+        if not low < high:  # also refuses NaN
+            raise ValueError(f"MinMaxScaler: feature_range needs low < high, got {feature_range}")
         self.feature_range = feature_range
 
     def fit(self, X: Any) -> MinMaxScaler:
-        X = np.asarray(X)
+        """Learn each feature's minimum and range (X must be non-empty and finite)."""
+        X = as_samples(X, "X", "MinMaxScaler.fit")
         self.min_ = X.min(axis=0)
         span = X.max(axis=0) - self.min_
         self.span_ = np.where(span > 0, span, 1.0).astype(self.min_.dtype)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
+        X = _fitted_input(self, "min_", X, "transform")
         low, high = self.feature_range
-        return (np.asarray(X) - self.min_) / self.span_ * (high - low) + low
+        return (X - self.min_) / self.span_ * (high - low) + low
 
     __call__ = transform
 
@@ -142,8 +156,26 @@ class MinMaxScaler:
         return self.fit(X).transform(X)
 
     def inverse_transform(self, X: Any) -> np.ndarray:
+        X = _fitted_input(self, "min_", X, "inverse_transform")
         low, high = self.feature_range
-        return (np.asarray(X) - low) / (high - low) * self.span_ + self.min_
+        return (X - low) / (high - low) * self.span_ + self.min_
+
+
+def _fitted_input(scaler: Any, attribute: str, X: Any, method: str) -> np.ndarray:
+    """X for a fitted scaler's ``method``: an error before fit(), or for another feature count
+    (which NumPy would otherwise broadcast into a silently wrong result)."""
+    where = f"{type(scaler).__name__}.{method}"
+    fitted = getattr(scaler, attribute, None)
+    if fitted is None:
+        raise RuntimeError(f"{where}: call fit() first")
+    X = np.asarray(X)
+    features = np.shape(fitted)
+    if X.shape[1:] != features and not (X.ndim == 1 and features == ()):
+        raise ValueError(
+            f"{where}: X has samples of shape {X.shape[1:]} but the scaler was fitted on "
+            f"samples of shape {features}"
+        )
+    return X
 
 
 def train_test_split(
@@ -165,17 +197,35 @@ def train_test_split(
         >>> len(X_tr), len(X_te)
         (8, 2)
     """
-    X = np.asarray(X)
+    X = as_samples(X, "X", "train_test_split", finite=False)  # NaN may be imputed later
     n = len(X)
-    n_test = int(np.ceil(test_size * n)) if isinstance(test_size, float) else int(test_size)
+    if y is not None:
+        y = as_samples(y, "y", "train_test_split", finite=False)
+        check_same_length(X, y, "train_test_split")
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.number)):
+        raise TypeError(f"train_test_split: test_size must be a number, got {test_size!r}")
+    fraction = isinstance(test_size, (float, np.floating))
+    if fraction and not 0.0 < test_size < 1.0:  # also NaN
+        n_test = 0
+    else:
+        n_test = int(np.ceil(test_size * n)) if fraction else int(test_size)
     if not 0 < n_test < n:
-        raise ValueError(f"train_test_split: test_size={test_size} leaves no train or test data")
+        raise ValueError(
+            f"train_test_split: test_size={test_size} of {n} samples leaves no train or test "
+            "data (give a fraction in (0, 1) or a count)"
+        )
     generator = get_rng(rng)
     if stratify is not None:
         labels = np.asarray(stratify)
+        if labels.ndim != 1:
+            raise ValueError(
+                f"train_test_split: stratify must hold one label per sample, got shape "
+                f"{labels.shape}"
+            )
+        check_same_length(X, labels, "train_test_split", ("X", "stratify"))
         classes, counts = np.unique(labels, return_counts=True)
         test_parts, train_parts = [], []
-        per_class = np.round(counts / n * n_test).astype(int)
+        per_class = _stratified_counts(counts, n_test)
         for cls, k in zip(classes, per_class):  # a loop over classes, not samples
             members = np.flatnonzero(labels == cls)
             if shuffle:
@@ -194,8 +244,20 @@ def train_test_split(
         test_index, train_index = order[:n_test], order[n_test:]
     parts = [X[train_index], X[test_index]]
     if y is not None:
-        y = np.asarray(y)
-        if len(y) != n:
-            raise ValueError(f"train_test_split: X has {n} samples but y has {len(y)}")
         parts += [y[train_index], y[test_index]]
     return parts
+
+
+def _stratified_counts(counts: np.ndarray, n_test: int) -> np.ndarray:
+    """Test samples per class: each class's share of ``n_test`` rounded, then corrected so they
+    add up to exactly ``n_test`` (plain rounding can leave the test part short, even empty)."""
+    quota = counts / counts.sum() * n_test
+    per_class = np.round(quota).astype(int)
+    missing = n_test - int(per_class.sum())
+    if missing > 0:  # give one more to the classes rounded down the most
+        order = np.argsort(per_class - quota, kind="stable")
+        per_class[order[:missing]] += 1
+    elif missing < 0:  # one fewer for the classes rounded up the most
+        order = np.argsort(quota - per_class, kind="stable")
+        per_class[order[:-missing]] -= 1
+    return per_class

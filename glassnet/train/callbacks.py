@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 import os
+import sys
+import warnings
 from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from glassnet.io import save
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside glassnet (the line
+    of user code that called ``fit`` or ``compile``), however deep inside glassnet it is made."""
+    package = str(Path(__file__).resolve().parents[1]) + os.sep
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class Callback:
@@ -44,19 +60,46 @@ _MAXIMIZED = ("acc", "accuracy", "r2", "f1", "precision", "recall")
 
 
 class _Monitor:
-    """Tracks the best value of one logged quantity ("min" or "max"; "auto" from its name)."""
+    """Tracks the best value of one logged quantity ("min" or "max"; "auto" from its name).
 
-    def __init__(self, monitor: str, mode: str, min_delta: float) -> None:
+    A quantity that is never logged would leave the callback silently idle: a training value
+    ("loss", "accuracy") missing at an epoch's end is an error, and a validation value
+    ("val_...", logged only on evaluated epochs) that no epoch logged is a warning at the end.
+    """
+
+    def __init__(self, owner: str, monitor: str, mode: str, min_delta: float) -> None:
         if mode == "auto":
             mode = "max" if monitor.removeprefix("val_") in _MAXIMIZED else "min"
         if mode not in ("min", "max"):
-            raise ValueError(f"mode must be 'min', 'max' or 'auto', got {mode!r}")
-        self.monitor, self.mode, self.min_delta = monitor, mode, abs(min_delta)
+            raise ValueError(f"{owner}: mode must be 'min', 'max' or 'auto', got {mode!r}")
+        if not math.isfinite(min_delta):
+            raise ValueError(f"{owner}: min_delta must be a finite number, got {min_delta}")
+        self.owner, self.monitor, self.mode, self.min_delta = owner, monitor, mode, abs(min_delta)
         self.best = math.inf if mode == "min" else -math.inf
+        self.seen: set[str] = set()
+        self.logged = False
 
     def value(self, logs: dict[str, float]) -> float | None:
+        self.seen.update(logs)
+        if self.monitor not in logs and not self.monitor.startswith("val_"):
+            raise ValueError(
+                f"{self.owner}: monitor={self.monitor!r} is not logged; the logs have "
+                f"{sorted(logs)}"
+            )
         value = logs.get(self.monitor)
+        self.logged = self.logged or value is not None
         return None if value is None or value != value else float(value)  # NaN: not evaluated
+
+    def warn_if_never_logged(self) -> None:
+        if self.seen and not self.logged:
+            warnings.warn(
+                f"{self.owner} did nothing: no epoch logged {self.monitor!r} (pass "
+                f"validation_data= or validation_split= to fit, or monitor one of "
+                f"{sorted(self.seen)})",
+                UserWarning,
+                stacklevel=caller_stacklevel(),
+            )
+        self.seen, self.logged = set(), False
 
     def improves(self, value: float) -> bool:
         if self.mode == "min":
@@ -83,9 +126,13 @@ class EarlyStopping(Callback):
         mode: str = "auto",
         restore_best_weights: bool = False,
     ) -> None:
-        self.tracker = _Monitor(monitor, mode, min_delta)
-        self.patience = patience
-        self.restore_best_weights = restore_best_weights
+        self.tracker = _Monitor("EarlyStopping", monitor, mode, min_delta)
+        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral):
+            raise TypeError(f"EarlyStopping: patience must be an int, got {patience!r}")
+        if patience < 0:
+            raise ValueError(f"EarlyStopping: patience must be 0 or more, got {patience}")
+        self.patience: int = int(patience)
+        self.restore_best_weights: bool = restore_best_weights
 
     def on_train_begin(self, logs: dict[str, float]) -> None:
         self.tracker.best = math.inf if self.tracker.mode == "min" else -math.inf
@@ -111,12 +158,18 @@ class EarlyStopping(Callback):
             self.trainer.stop_training = True
 
     def on_train_end(self, logs: dict[str, float]) -> None:
+        self.tracker.warn_if_never_logged()
         if self.restore_best_weights and self.best_state is not None:
             self.trainer.model.load_state_dict(self.best_state)
 
     def state_dict(self) -> dict[str, Any]:
-        return {"best": self.tracker.best, "wait": self.wait, "best_epoch": self.best_epoch,
-                "stopped_epoch": self.stopped_epoch, "best_state": self.best_state}  # fmt: skip
+        return {
+            "best": self.tracker.best,
+            "wait": self.wait,
+            "best_epoch": self.best_epoch,
+            "stopped_epoch": self.stopped_epoch,
+            "best_state": self.best_state,
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.tracker.best = state["best"]
@@ -131,11 +184,21 @@ class ModelCheckpoint(Callback):
     """
 
     def __init__(
-        self, path: str | os.PathLike, monitor: str = "val_loss", save_best_only: bool = False,
+        self,
+        path: str | os.PathLike,
+        monitor: str = "val_loss",
+        save_best_only: bool = False,
         mode: str = "auto",
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.path = str(path)
-        self.tracker = _Monitor(monitor, mode, 0.0)
+        try:
+            self.path.format(epoch=1)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(
+                f"ModelCheckpoint: path {self.path!r} may hold {{epoch}} and no other "
+                f"placeholder ({type(error).__name__}: {error})"
+            ) from None
+        self.tracker = _Monitor("ModelCheckpoint", monitor, mode, 0.0)
         self.save_best_only = save_best_only
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
@@ -145,6 +208,10 @@ class ModelCheckpoint(Callback):
                 return
             self.tracker.best = value
         save(self.trainer.model, self.path.format(epoch=epoch + 1))
+
+    def on_train_end(self, logs: dict[str, float]) -> None:
+        if self.save_best_only:
+            self.tracker.warn_if_never_logged()
 
     def state_dict(self) -> dict[str, Any]:
         return {"best": self.tracker.best}
@@ -158,12 +225,27 @@ class LearningRateScheduler(Callback):
     ``optim.lr_scheduler`` object at the end of each epoch."""
 
     def __init__(self, schedule: Any) -> None:
+        if not (callable(schedule) or hasattr(schedule, "step")):
+            raise TypeError(
+                "LearningRateScheduler: schedule must be a function (epoch, lr) -> lr or an "
+                f"optim.lr_scheduler object, got {type(schedule).__name__}"
+            )
         self.schedule = schedule
 
     def on_epoch_begin(self, epoch: int) -> None:
         if callable(self.schedule) and not hasattr(self.schedule, "step"):
             for group in self.trainer.optimizer.param_groups:
-                group["lr"] = float(self.schedule(epoch, group["lr"]))
+                given = self.schedule(epoch, group["lr"])
+                try:
+                    lr = float(given)
+                except (TypeError, ValueError):
+                    lr = math.nan
+                if not (math.isfinite(lr) and lr >= 0):
+                    raise ValueError(
+                        f"LearningRateScheduler: the schedule gave lr={given!r} for epoch "
+                        f"{epoch + 1}; a learning rate must be a finite number >= 0"
+                    )
+                group["lr"] = lr
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if hasattr(self.schedule, "step"):
@@ -179,7 +261,13 @@ class LearningRateScheduler(Callback):
 
 
 class CSVLogger(Callback):
-    """Append one row per epoch (epoch and every logged value) to a CSV file."""
+    """Append one row per epoch (epoch and every logged value) to a CSV file.
+
+    A value first logged after the first epoch (validation every few epochs, a learning rate
+    added by a callback) gets its own column: the file is rewritten with the wider header, the
+    earlier rows left empty there. With ``append=True`` the rows of an earlier run are kept
+    under the union of both runs' columns.
+    """
 
     def __init__(self, path: str | os.PathLike, append: bool = False) -> None:
         self.path = str(path)
@@ -187,18 +275,35 @@ class CSVLogger(Callback):
 
     def on_train_begin(self, logs: dict[str, float]) -> None:
         self.keys: list[str] | None = None
+        folder = os.path.dirname(self.path) or "."
+        if not os.path.isdir(folder):  # found now, not after the first epoch
+            raise FileNotFoundError(f"CSVLogger: the folder of {self.path} does not exist")
         if not self.append and os.path.exists(self.path):
             os.remove(self.path)
 
+    def _read(self) -> tuple[list[str], list[dict[str, str]]]:
+        if not os.path.exists(self.path):
+            return [], []
+        with open(self.path, newline="") as f:
+            reader = csv.DictReader(f)
+            rows = list(reader)
+            return [k for k in reader.fieldnames or [] if k != "epoch"], rows
+
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        new_file = not os.path.exists(self.path)
         if self.keys is None:
-            self.keys = sorted(logs)
+            self.keys = self._read()[0]  # an appended file's columns, or none
+        new_keys = sorted(k for k in logs if k not in self.keys)
+        row = {"epoch": epoch + 1, **logs}
+        if new_keys or not os.path.exists(self.path):
+            _, rows = self._read()
+            self.keys = [*self.keys, *new_keys]
+            with open(self.path, "w", newline="") as f:
+                writer = csv.DictWriter(f, ["epoch", *self.keys], restval="")
+                writer.writeheader()
+                writer.writerows([*rows, row])
+            return
         with open(self.path, "a", newline="") as f:
-            writer = csv.writer(f)
-            if new_file:
-                writer.writerow(["epoch", *self.keys])
-            writer.writerow([epoch + 1, *(logs.get(k, "") for k in self.keys)])
+            csv.DictWriter(f, ["epoch", *self.keys], restval="").writerow(row)
 
 
 class LambdaCallback(Callback):

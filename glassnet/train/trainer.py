@@ -9,8 +9,11 @@ mode (train or eval) as they found it.
 from __future__ import annotations
 
 import math
+import numbers
 import os
+import warnings
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,11 +21,11 @@ import numpy as np
 from glassnet import metrics as metric_functions
 from glassnet import nn, optim
 from glassnet.autograd import no_grad
-from glassnet.data.dataloader import DataLoader
+from glassnet.data.dataloader import DataLoader, as_samples, check_same_length
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import as_array
-from glassnet.train.callbacks import Callback
+from glassnet.train.callbacks import Callback, caller_stacklevel
 from glassnet.train.checkpoint import checkpoint_path, restore_checkpoint, save_checkpoint
 from glassnet.train.history import History
 from glassnet.train.progress import Progress
@@ -62,13 +65,21 @@ class Trainer:
         metrics: Sequence[Any] | None = None,
         **optimizer_options: Any,
     ) -> None:
+        if not isinstance(model, Module):
+            raise TypeError(f"Trainer: model must be a Module, got {type(model).__name__}")
+        _check_classes_are_instances(optimizer, loss)
+        _check_optimizer_options(optimizer, optimizer_options)
         self.model = model
         self.loss_fn = None if loss is None else nn.get_loss(loss)
+        if self.loss_fn is not None:
+            _warn_if_activated_twice(model, self.loss_fn)
         self._optimizer_spec = optimizer
         self._optimizer_options = optimizer_options
         self.optimizer: optim.Optimizer | None = (
             optimizer if isinstance(optimizer, optim.Optimizer) else None
         )
+        if isinstance(metrics, str) or callable(metrics):
+            metrics = [metrics]  # one metric on its own, not the letters of its name
         functions = [metric_functions.get(m) for m in metrics or []]
         self.metrics = [(getattr(f, "__name__", type(f).__name__), f) for f in functions]
         self.history = History()
@@ -79,7 +90,11 @@ class Trainer:
     # ----------------------------------------------------------------- steps
     def train_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """One optimization step on a batch; returns the batch loss and the model's output."""
-        assert self.loss_fn is not None and self.optimizer is not None
+        if self.loss_fn is None or self.optimizer is None:
+            raise RuntimeError(
+                "Trainer.train_step needs a loss and an optimizer (an optimizer given by name is "
+                "created by fit())"
+            )
         self.optimizer.zero_grad()
         output = self.model(x)
         loss = self.loss_fn(output, y)
@@ -95,7 +110,8 @@ class Trainer:
 
     def eval_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """The loss and output on a batch, without a graph or an update."""
-        assert self.loss_fn is not None
+        if self.loss_fn is None:
+            raise RuntimeError("Trainer.eval_step needs a loss")
         with no_grad():
             output = self.model(x)
             return self.loss_fn(output, y).item(), output.numpy()
@@ -116,6 +132,7 @@ class Trainer:
         verbose: int = 1,
         checkpoint_dir: str | os.PathLike | None = None,
         resume: bool = False,
+        overwrite: bool = False,
     ) -> History:
         """Train for ``epochs`` epochs and return the History.
 
@@ -133,21 +150,41 @@ class Trainer:
             resume: continue from the checkpoint in ``checkpoint_dir`` if there is one; then
                 ``epochs`` counts the whole run, the epochs done before included, and the result
                 is bit for bit that of an uninterrupted run.
+            overwrite: start afresh even though ``checkpoint_dir`` holds a checkpoint, replacing
+                it. Without ``resume`` or ``overwrite`` an existing checkpoint is an error rather
+                than silently lost.
+
+        Raises:
+            ValueError: for empty data, X and y of different lengths, NaN or inf in them,
+                ``epochs < 0``, ``batch_size < 1``, ``eval_every < 1``, or a
+                ``validation_split`` outside [0, 1) or leaving one side without samples.
+            TypeError: for a count that is not an int, validation_data that is not a pair,
+                or a callback class instead of an instance.
+            FileExistsError: ``checkpoint_dir`` holds a checkpoint and neither ``resume`` nor
+                ``overwrite`` is set (NotADirectoryError when it is a file).
+            FloatingPointError: the loss or the weights became NaN or inf while training.
         """
         if self.loss_fn is None:
             raise RuntimeError("Trainer.fit needs a loss (and an optimizer)")
-        X, y = np.asarray(X), self._targets(y)
-        if len(X) != len(y):
-            raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)}")
+        _check_count("fit", "epochs", epochs, minimum=0)
+        _check_count("fit", "batch_size", batch_size, minimum=1)
+        _check_count("fit", "eval_every", eval_every, minimum=1)
+        X, y = self._samples("fit", X, y)
+        if validation_data is not None:
+            validation_data = self._validation_data(validation_data, X)
         if validation_split:
-            if validation_data is not None or not 0.0 < validation_split < 1.0:
-                raise ValueError("fit: validation_split must be in (0, 1), without validation_data")
-            cut = len(X) - round(len(X) * validation_split)
-            X, y, validation_data = X[:cut], y[:cut], (X[cut:], y[cut:])
+            X, y, validation_data = _split_off(X, y, validation_split, validation_data)
+        callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks)
+        for callback in callbacks:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    f"fit: callbacks must be Callback instances, got {callback!r} (for a class, "
+                    "pass an instance: EarlyStopping(), not EarlyStopping)"
+                )
+        checkpoint = _checkpoint_file(checkpoint_dir, resume, overwrite)
         loader_rng = get_rng(rng)
         loader = DataLoader(X, y, batch_size, shuffle=shuffle, rng=loader_rng)
         self._ensure_optimizer(X[:batch_size])
-        callbacks = list(callbacks)
         for callback in callbacks:
             callback.set_trainer(self)
         self.stop_training = False
@@ -155,13 +192,10 @@ class Trainer:
         first_epoch = len(self.history.epoch)
         for callback in callbacks:
             callback.on_train_begin({})
-        checkpoint = None if checkpoint_dir is None else checkpoint_path(checkpoint_dir)
         done = 0
         if resume and checkpoint is not None and checkpoint.exists():
             done = restore_checkpoint(checkpoint, self, callbacks, loader_rng)
             first_epoch = len(self.history.epoch) - done
-        elif resume and checkpoint_dir is None:
-            raise ValueError("fit(resume=True) needs checkpoint_dir=")
         logs: dict[str, float] = {}
         for index in range(done, epochs if checkpoint_dir is not None else done + epochs):
             if self.stop_training:
@@ -172,7 +206,7 @@ class Trainer:
             progress.epoch_begin(epoch, len(loader))
             logs = self._train_epoch(loader, progress, callbacks)
             if validation_data is not None and (epoch - first_epoch + 1) % eval_every == 0:
-                scores = self.evaluate(*validation_data, batch_size=max(batch_size, 256))
+                scores = self._evaluate(*validation_data, batch_size=max(batch_size, 256))
                 logs.update({f"val_{k}": v for k, v in scores.items()})
             for callback in callbacks:
                 callback.on_epoch_end(epoch, logs)
@@ -199,17 +233,38 @@ class Trainer:
             progress.batch_end(value)
             for callback in callbacks:
                 callback.on_batch_end(batch, {"loss": value})
+        self._check_weights_finite()
         logs = {"loss": total / count}
         if self.metrics:
             logs.update(self._score(np.concatenate(targets), np.concatenate(outputs)))
         return logs
 
+    def _check_weights_finite(self) -> None:
+        """The loss is checked before each step; this catches a last step that diverged."""
+        for name, parameter in self.model.named_parameters():
+            data = as_array(parameter)
+            if data.size and not (np.isfinite(data.min()) and np.isfinite(data.max())):
+                raise FloatingPointError(
+                    f"the weight {name!r} holds NaN or inf after epoch {self.epoch + 1}: lower "
+                    "the learning rate, scale the inputs, or look for NaN/inf in the data"
+                )
+
     # ----------------------------------------------------------------- evaluation
     def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, float]:
-        """The loss (the mean over all samples, each batch weighted by its size) and metrics."""
+        """The loss (the mean over all samples, each batch weighted by its size) and metrics.
+
+        Raises:
+            ValueError: for empty data, X and y of different lengths, NaN or inf in them, or
+                ``batch_size < 1``.
+        """
         if self.loss_fn is None:
             raise RuntimeError("Trainer.evaluate needs a loss")
-        X, y = np.asarray(X), self._targets(y)
+        if batch_size is not None:
+            _check_count("evaluate", "batch_size", batch_size, minimum=1)
+        X, y = self._samples("evaluate", X, y)
+        return self._evaluate(X, y, batch_size)
+
+    def _evaluate(self, X: np.ndarray, y: np.ndarray, batch_size: int | None) -> dict[str, float]:
         total, outputs = 0.0, []
         with temporary_mode(self.model, training=False):
             for xb, yb in DataLoader(X, y, batch_size or 1000):
@@ -222,8 +277,13 @@ class Trainer:
         return scores
 
     def predict(self, X: Any, batch_size: int = 1000) -> np.ndarray:
-        """The model's outputs for X, computed in batches, as one array."""
-        X = np.asarray(X)
+        """The model's outputs for X, computed in batches, as one array.
+
+        Raises:
+            ValueError: for an empty X, NaN or inf in it, or ``batch_size < 1``.
+        """
+        _check_count("predict", "batch_size", batch_size, minimum=1)
+        X = as_samples(X, "X", "predict")
         with temporary_mode(self.model, training=False), no_grad():
             return np.concatenate(
                 [self.model(xb).numpy() for xb in DataLoader(X, batch_size=batch_size)]
@@ -233,7 +293,41 @@ class Trainer:
     def _score(self, y_true: np.ndarray, output: np.ndarray) -> dict[str, float]:
         if isinstance(self.loss_fn, nn.Loss):
             output = self.loss_fn.predictions(output)  # e.g. probabilities for a loss on logits
-        return {name: float(function(y_true, output)) for name, function in self.metrics}
+        scores = {}
+        for name, function in self.metrics:
+            value = function(y_true, output)
+            try:
+                scores[name] = float(value)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"the metric {name} returned {type(value).__name__} {np.shape(value)}, "
+                    "not a number"
+                ) from None
+        return scores
+
+    def _samples(self, where: str, X: Any, y: Any, names: Sequence[str] = ("X", "y")):
+        """X and the targets y as arrays, checked (see ``as_samples``), y shaped for the loss."""
+        if y is None:
+            raise TypeError(f"{where}: needs targets {names[1]} (got None)")
+        X = as_samples(X, names[0], where)
+        y = self._targets(as_samples(y, names[1], where))
+        check_same_length(X, y, where, (names[0], names[1]))
+        return X, y
+
+    def _validation_data(self, validation_data: Any, X: np.ndarray) -> tuple[Any, Any]:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError(
+                "fit: validation_data must be a pair (X_val, y_val), got "
+                f"{type(validation_data).__name__}"
+            )
+        names = ("validation_data X", "validation_data y")
+        X_val, y_val = self._samples("fit", validation_data[0], validation_data[1], names)
+        if X_val.shape[1:] != X.shape[1:]:
+            raise ValueError(
+                f"fit: validation_data X has samples of shape {X_val.shape[1:]} but X has "
+                f"{X.shape[1:]}"
+            )
+        return X_val, y_val
 
     def _targets(self, y: Any) -> np.ndarray:
         y = as_array(y)
@@ -251,3 +345,128 @@ class Trainer:
         self.optimizer = optim.get(
             self._optimizer_spec, self.model.parameters(), **self._optimizer_options
         )
+
+
+# --------------------------------------------------------------------- argument checks
+def _check_classes_are_instances(optimizer: Any, loss: Any) -> None:
+    """A class where an object belongs (``nn.CrossEntropyLoss`` for ``nn.CrossEntropyLoss()``)
+    would otherwise fail later with a message about something else."""
+    if isinstance(loss, type):
+        raise TypeError(
+            f"Trainer: loss must be a name or a loss object; got the class {loss.__name__}, "
+            f"pass an instance: {loss.__name__}()"
+        )
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"Trainer: optimizer must be a name or an optimizer object; got the class "
+            f"{optimizer.__name__}: pass its name (e.g. 'adam') with options such as lr=, or "
+            f"{optimizer.__name__}(model.parameters(), ...)"
+        )
+
+
+def _check_optimizer_options(optimizer: Any, options: dict[str, Any]) -> None:
+    """Options such as ``lr`` only configure an optimizer given by name; with an optimizer
+    object they would be silently ignored. And a NaN or infinite one never trains anything."""
+    if options and not isinstance(optimizer, str):
+        shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
+        raise TypeError(
+            f"Trainer: optimizer options ({shown}) apply to an optimizer given by name; "
+            f"{type(optimizer).__name__} objects take them in their constructor"
+        )
+    for key, value in options.items():
+        if isinstance(value, numbers.Real) and not math.isfinite(value):
+            raise ValueError(f"Trainer: optimizer option {key}={value} must be finite")
+
+
+def _check_count(where: str, name: str, value: Any, minimum: int) -> None:
+    """An int argument (epochs, batch_size, ...) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{where}: {name} must be an int, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{where}: {name} must be at least {minimum}, got {value}")
+
+
+def _split_off(X: np.ndarray, y: np.ndarray, fraction: Any, validation_data: Any):
+    """Hold out the last ``fraction`` of X, y as validation data."""
+    if validation_data is not None:
+        raise ValueError("fit: give validation_split or validation_data, not both")
+    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real):
+        raise TypeError(f"fit: validation_split must be a number in [0, 1), got {fraction!r}")
+    fraction = float(fraction)
+    if not 0.0 <= fraction < 1.0:  # also refuses NaN
+        raise ValueError(f"fit: validation_split must be in [0, 1), got {fraction}")
+    held_out = round(len(X) * fraction)
+    if not 0 < held_out < len(X):
+        raise ValueError(
+            f"fit: validation_split={fraction} of {len(X)} samples leaves "
+            f"{held_out} for validation and {len(X) - held_out} for training; both need some"
+        )
+    cut = len(X) - held_out
+    return X[:cut], y[:cut], (X[cut:], y[cut:])
+
+
+def _checkpoint_file(folder: Any, resume: bool, overwrite: bool) -> Path | None:
+    """The checkpoint file in ``folder`` (None without one), refusing to lose an old run."""
+    if folder is None:
+        for flag, value in (("resume", resume), ("overwrite", overwrite)):
+            if value:
+                raise ValueError(f"fit({flag}=True) needs checkpoint_dir=")
+        return None
+    if resume and overwrite:
+        raise ValueError(
+            "fit: resume=True continues the checkpoint and overwrite=True replaces it; pass one"
+        )
+    folder = Path(folder).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(f"fit: checkpoint_dir {folder} is a file, not a folder")
+    checkpoint = checkpoint_path(folder)
+    if checkpoint.exists() and not resume and not overwrite:
+        raise FileExistsError(
+            f"fit: {checkpoint} holds the checkpoint of an earlier run; pass resume=True to "
+            "continue it, or overwrite=True to start over and replace it"
+        )
+    return checkpoint
+
+
+# --------------------------------------------------------------------- activation before a loss
+#: Losses that apply softmax or sigmoid to the model's output themselves, and the losses by
+#: Keras' names that take the probabilities instead.
+_LOGIT_LOSSES: dict[type, str] = {
+    nn.CrossEntropyLoss: (
+        '"sparse_categorical_crossentropy" (class indices) or "categorical_crossentropy" '
+        "(one-hot targets)"
+    ),
+    nn.BCEWithLogitsLoss: '"binary_crossentropy"',
+}
+
+
+def _last_layer(model: Module) -> tuple[str, Module]:
+    """The module that produces the model's output, and its dotted name, looking inside
+    Sequential (its last layer) and Dense (its activation)."""
+    name, layer = "", model
+    while True:
+        if isinstance(layer, nn.Sequential) and len(layer):
+            key = list(layer._modules)[-1]
+            layer, name = layer[-1], f"{name}.{key}" if name else key
+        elif isinstance(layer, nn.Dense):
+            layer, name = layer.activation, f"{name}.activation" if name else "activation"
+        else:
+            return name, layer
+
+
+def _warn_if_activated_twice(model: Any, loss: Any) -> None:
+    """Warn when a loss that takes logits follows a model ending in Softmax or Sigmoid."""
+    suggestion = next((s for kind, s in _LOGIT_LOSSES.items() if type(loss) is kind), None)
+    if suggestion is None or not isinstance(model, Module):
+        return
+    name, layer = _last_layer(model)
+    if not isinstance(layer, (nn.Softmax, nn.Sigmoid)):
+        return
+    where = f"layer {name!r}" if name else "the model itself"
+    warnings.warn(
+        f"{type(loss).__name__} takes logits and applies softmax/sigmoid itself, but the model "
+        f"ends in {type(layer).__name__} ({where}), so training sees it twice: drop the final "
+        f"activation, or use the loss {suggestion}, which takes probabilities",
+        UserWarning,
+        stacklevel=caller_stacklevel(),
+    )

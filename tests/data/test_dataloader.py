@@ -49,3 +49,39 @@ def test_errors():
         DataLoader(np.zeros(3), np.zeros(2))
     with pytest.raises(ValueError, match="batch_size"):
         DataLoader(np.zeros(3), batch_size=0)
+
+
+class _Empty:
+    def __len__(self):
+        return 0
+
+    def __getitem__(self, indices):
+        return indices
+
+
+@pytest.mark.parametrize(
+    "X, y, options, error, message",
+    [
+        (np.zeros((0, 3)), None, {}, ValueError, r"DataLoader: X is empty \(shape \(0, 3\)\)"),
+        (_Empty(), None, {}, ValueError, "DataLoader: the dataset X is empty"),
+        (np.zeros((4, 2)), np.zeros(0), {}, ValueError, "DataLoader: y is empty"),
+        (np.float64(3.0), None, {}, ValueError, "DataLoader: X must hold samples"),
+        (np.array([[0.0], [np.inf]]), None, {}, ValueError, r"X holds NaN or inf \(first at "),
+        (np.zeros(3), [1.0, np.nan, 0.0], {}, ValueError, r"y holds NaN or inf.*sample 1\)"),
+        (np.zeros(3), None, {"batch_size": -1}, ValueError, "at least 1, got -1"),
+        (np.zeros(3), None, {"batch_size": 2.0}, TypeError, "batch_size must be an int, got 2.0"),
+        (np.zeros(3), None, {"batch_size": True}, TypeError, "batch_size must be an int"),
+        (np.zeros(3), None, {"batch_size": 4, "drop_last": True}, ValueError, "leaves no batch"),
+    ],
+)
+def test_bad_inputs_are_named(X, y, options, error, message):
+    with pytest.raises(error, match=message):
+        DataLoader(X, y, **options)
+
+
+def test_integer_and_non_numeric_data_need_no_finiteness_check():
+    assert [b.tolist() for b in DataLoader(np.array(["a", "b", "c"]), batch_size=2)] == [
+        ["a", "b"],
+        ["c"],
+    ]
+    assert len(DataLoader(np.arange(5), np.arange(5), batch_size=np.int64(2))) == 3

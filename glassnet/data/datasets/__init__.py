@@ -13,7 +13,18 @@ from glassnet.data.datasets.sklearn import (
 from glassnet.data.datasets.synthetic import make_moons, make_regression_curve, make_spiral
 
 __all__ = [
-    "DownloadError", "IDXError", "cache_dir", "load_breast_cancer", "load_diabetes", "load_digits",
-    "load_fashion_mnist", "load_iris", "load_mnist", "load_wine", "make_moons",
-    "make_regression_curve", "make_spiral", "read_idx",
-]  # fmt: skip
+    "DownloadError",
+    "IDXError",
+    "cache_dir",
+    "load_breast_cancer",
+    "load_diabetes",
+    "load_digits",
+    "load_fashion_mnist",
+    "load_iris",
+    "load_mnist",
+    "load_wine",
+    "make_moons",
+    "make_regression_curve",
+    "make_spiral",
+    "read_idx",
+]

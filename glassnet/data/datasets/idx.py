@@ -8,6 +8,7 @@ a clear error and never an array of garbage.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zlib
 from typing import Any
@@ -56,7 +57,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise IDXError(f"{name}: truncated header")
     shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = np.dtype(_TYPES[raw[2]])
-    expected = int(np.prod(shape)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: NumPy would overflow
     found = len(raw) - header
     if found != expected:
         problem = "truncated" if found < expected else "longer than its header says"

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet.data.datasets.download import cache_dir, download, md5_of
+from glassnet.data.datasets.download import (
+    DATA_VARIABLE,
+    DownloadError,
+    cache_dir,
+    download,
+    download_timeout,
+    md5_of,
+)
 from glassnet.data.datasets.idx import read_idx
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -40,23 +47,29 @@ def _load(
     download_missing: bool,
     flatten: bool,
     normalize: bool,
+    timeout: float | None,
 ) -> tuple[Split, Split]:
-    folder = Path(root) if root is not None else cache_dir() / name
+    folder = Path(root).expanduser() if root is not None else cache_dir() / name
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(f"{name}: {folder} is a file, not a folder of IDX files")
     paths = {}
+    missing = []
     for filename, md5 in files.items():
         path = folder / filename
         if not path.exists() and (folder / filename[:-3]).exists():
             path = folder / filename[:-3]  # an uncompressed copy is fine too
         if not path.exists():
-            if not download_missing:
-                raise FileNotFoundError(
-                    f"{name}: {filename} is not in {folder}; pass download=True or point root= "
-                    "at a folder holding the four IDX files"
-                )
-            path = download(filename, md5, folder, mirrors)
+            missing.append(filename)
         elif path.suffix == ".gz" and md5_of(path) != md5:
             raise ValueError(f"{name}: {path} is corrupt (its MD5 is not the published one)")
         paths[filename] = path
+    if missing and not download_missing:
+        raise FileNotFoundError(
+            f"{name}: {missing[0]} is not in {folder}; pass download=True or point root= "
+            "at a folder holding the four IDX files"
+        )
+    if missing:
+        _download_all(name, {f: files[f] for f in missing}, folder, mirrors, timeout)
 
     def images(filename: str) -> np.ndarray:
         x = read_idx(paths[filename])
@@ -78,12 +91,45 @@ def _load(
     return (x_train, y_train), (x_test, y_test)
 
 
+def _download_all(
+    name: str,
+    files: dict[str, str],
+    folder: Path,
+    mirrors: Sequence[str],
+    timeout: float | None,
+) -> None:
+    """Download ``files`` into ``folder``, all or none: on failure the files fetched so far and
+    the folders created for them are removed again, leaving no partial cache behind."""
+    seconds = download_timeout(timeout)  # a bad timeout is an error before anything is created
+    created = [p for p in (folder, *folder.parents) if not p.exists()]
+    fetched: list[Path] = []
+    try:
+        for filename, md5 in files.items():
+            fetched.append(download(filename, md5, folder, mirrors, seconds))
+    except BaseException as error:
+        for path in fetched:
+            path.unlink(missing_ok=True)
+        for path in created:  # deepest first; a folder someone else filled meanwhile stays
+            try:
+                path.rmdir()
+            except OSError:
+                pass
+        if isinstance(error, DownloadError):
+            raise DownloadError(
+                f"{name}: {error}\nTo use copies of the files instead, put them in a folder and "
+                f"pass it as root= (--data-dir on the command line), or set ${DATA_VARIABLE} "
+                f"to a folder whose {name}/ subfolder holds them (now: {cache_dir()})"
+            ) from None
+        raise
+
+
 def load_mnist(
     root: str | os.PathLike | None = None,
     download: bool = True,
     flatten: bool = True,
     normalize: bool = True,
     mirrors: Sequence[str] = MNIST_MIRRORS,
+    timeout: float | None = None,
 ) -> tuple[Split, Split]:
     """The MNIST digits: ``(X_train, y_train), (X_test, y_test)``.
 
@@ -93,11 +139,19 @@ def load_mnist(
         download: fetch missing files from ``mirrors``, checking the published MD5 sums.
         flatten: images as rows of 784 (True) or as (N, 1, 28, 28).
         normalize: float32 in [0, 1] (True) or the raw uint8 pixels.
+        mirrors: base URLs to download from, tried in order.
+        timeout: seconds each attempt at downloading a file may take in all (not per read);
+            default ``$GLASSNET_DOWNLOAD_TIMEOUT`` or 300. A failed attempt is retried once.
 
     Returns:
         X_train (60000, 784), y_train (60000,) int64, X_test (10000, 784), y_test (10000,).
+
+    Raises:
+        DownloadError: no mirror delivered a file in time; nothing is left behind (no partial
+            files, no empty folders). The message says how to use local copies instead.
+        FileNotFoundError: a file is missing and ``download`` is False.
     """
-    return _load("mnist", MNIST_FILES, mirrors, root, download, flatten, normalize)
+    return _load("mnist", MNIST_FILES, mirrors, root, download, flatten, normalize, timeout)
 
 
 def load_fashion_mnist(
@@ -106,6 +160,10 @@ def load_fashion_mnist(
     flatten: bool = True,
     normalize: bool = True,
     mirrors: Sequence[str] = FASHION_MIRRORS,
+    timeout: float | None = None,
 ) -> tuple[Split, Split]:
-    """Fashion-MNIST (Zalando's clothes), the same format and shapes as :func:`load_mnist`."""
-    return _load("fashion-mnist", FASHION_FILES, mirrors, root, download, flatten, normalize)
+    """Fashion-MNIST (Zalando's clothes), the same format, shapes and arguments as
+    :func:`load_mnist`."""
+    return _load(
+        "fashion-mnist", FASHION_FILES, mirrors, root, download, flatten, normalize, timeout
+    )

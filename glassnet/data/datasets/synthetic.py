@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from glassnet.rng import RngLike, get_rng
+
+
+def _count(where: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{where}: {name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{where}: {name} must be at least 1, got {value}")
+    return int(value)
+
+
+def _finite(where: str, name: str, value: Any, minimum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: {name} must be a number, got {value!r}")
+    if not math.isfinite(value) or (minimum is not None and value < minimum):
+        bound = "a finite number" if minimum is None else f"a finite number >= {minimum:g}"
+        raise ValueError(f"{where}: {name} must be {bound}, got {value}")
+    return float(value)
 
 
 def make_spiral(
@@ -20,6 +40,9 @@ def make_spiral(
         >>> X.shape, np.bincount(y).tolist()
         ((300, 2), [100, 100, 100])
     """
+    n_samples = _count("make_spiral", "n_samples", n_samples)
+    n_classes = _count("make_spiral", "n_classes", n_classes)
+    noise = _finite("make_spiral", "noise", noise, minimum=0)
     generator = get_rng(rng)
     y = np.repeat(np.arange(n_classes), -(-n_samples // n_classes))[:n_samples]
     radius = np.tile(np.linspace(0.0, 1.0, -(-n_samples // n_classes)), n_classes)[:n_samples]
@@ -32,6 +55,8 @@ def make_moons(
     n_samples: int = 200, noise: float = 0.1, rng: RngLike = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: X (N, 2) float32, y (N,) int64 in {0, 1}."""
+    n_samples = _count("make_moons", "n_samples", n_samples)
+    noise = _finite("make_moons", "noise", noise, minimum=0)
     generator = get_rng(rng)
     n_outer = n_samples // 2
     n_inner = n_samples - n_outer
@@ -58,6 +83,11 @@ def make_regression_curve(
     rng: RngLike = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Noisy samples of a curve, y = x^2 + 3x by default: X (N, 1), y (N, 1), float32."""
+    where = "make_regression_curve"
+    n_samples = _count(where, "n_samples", n_samples)
+    noise = _finite(where, "noise", noise, minimum=0)
+    if not _finite(where, "low", low) < _finite(where, "high", high):
+        raise ValueError(f"{where}: low must be below high, got low={low}, high={high}")
     generator = get_rng(rng)
     curve = fn if fn is not None else (lambda x: x**2 + 3 * x)
     X = generator.uniform(low, high, (n_samples, 1))

@@ -1,0 +1,203 @@
+"""The three commands: ``glassnet train``, ``glassnet evaluate``, ``glassnet info``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import platform
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from glassnet import __version__, data, metrics, nn
+from glassnet.cli.checks import (
+    RUN_FILE,
+    UsageError,
+    _check_data_dir,
+    _check_train_arguments,
+    _run_options,
+)
+from glassnet.cli.datasets import DATASETS, DatasetSpec, ModelConfig, _classes, _prepare, build_mlp
+from glassnet.io import FileFormatError, load, save
+from glassnet.rng import manual_seed
+from glassnet.train import LambdaCallback
+
+
+def _test_metrics(
+    model: nn.Module, spec: DatasetSpec, Xt: np.ndarray, yt: np.ndarray, y_mean=None, y_scale=None
+):
+    outputs = model.predict(Xt)
+    if spec.task == "classification":
+        return {"accuracy": metrics.accuracy(yt, outputs)}
+    predictions = outputs * y_scale + y_mean
+    return {"r2": metrics.r2(yt, predictions), "rmse": metrics.rmse(yt, predictions)}
+
+
+def train(args: argparse.Namespace) -> int:
+    _check_train_arguments(args)
+    spec = DATASETS[args.dataset]
+    epochs = args.epochs or spec.epochs
+    batch_size = args.batch_size or spec.batch_size
+    manual_seed(args.seed)
+    prepared = _prepare(spec, spec.load(args.data_dir, args.seed))
+    X, y = prepared["X"], prepared["y"]
+    classes = _classes(spec, y, prepared["yt"])
+    config = ModelConfig(
+        args.dataset, spec.task, X.shape[1], classes or 1, args.hidden, args.activation, args.seed
+    )
+    model = build_mlp(config)
+    if args.checkpoint_dir is not None:
+        folder = Path(args.checkpoint_dir).expanduser()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / RUN_FILE).write_text(json.dumps(_run_options(args)))
+    loss = "cross_entropy" if spec.task == "classification" else "mse"
+    model.compile(
+        args.optimizer, loss, ["accuracy"] if spec.task == "classification" else ["r2"], lr=args.lr
+    )
+    if not args.quiet:
+        sizes = f"{len(X)} training, {len(prepared['Xt'])} test samples"
+        print(f"glassnet {__version__}: {args.dataset} ({sizes}), {epochs} epochs")
+        print(model.summary())
+    started = time.perf_counter()
+    ran: list[int] = []  # the epochs run now (a resumed run has done some before)
+    history = model.fit(
+        X,
+        y,
+        epochs=epochs,
+        batch_size=batch_size,
+        rng=args.seed,
+        verbose=0 if args.quiet else 1,
+        callbacks=[LambdaCallback(on_epoch_end=lambda epoch, logs: ran.append(epoch))],
+        checkpoint_dir=args.checkpoint_dir,
+        resume=args.resume,
+        overwrite=args.overwrite,
+    )
+    seconds = time.perf_counter() - started
+    scores = _test_metrics(
+        model, spec, prepared["Xt"], prepared["yt"], prepared.get("y_mean"), prepared.get("y_scale")
+    )
+    if ran:
+        print(f"trained in {seconds:.1f}s ({seconds / len(ran):.3f}s per epoch)")
+    else:
+        print(f"nothing to train: the checkpoint holds all {len(history.epoch)} epochs")
+    print("test " + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
+    if args.save:
+        scalers = {
+            k: v.tolist()
+            for k, v in prepared.items()
+            if k in ("x_mean", "x_scale", "y_mean", "y_scale")
+        }
+        described = {"name": args.dataset, "features": int(X.shape[1]), "classes": classes}
+        extra = {"config": asdict(config), "data": described, **scalers}
+        save(model, args.save, extra=extra)
+        print(f"saved the model to {args.save}")
+    if args.plot:
+        history.plot().savefig(args.plot, dpi=100)
+        print(f"saved the training curves to {args.plot}")
+    return 0
+
+
+def _read_model(path: Path) -> tuple[nn.Module, ModelConfig, dict[str, Any]]:
+    """A model written by ``glassnet train --save``, its config and the data it was trained on
+    (``extra["data"]``: name, features, classes; derived from the config for older files)."""
+    if not path.exists():
+        raise UsageError(f"--model {path}: no such file")
+    if path.is_dir():
+        raise UsageError(f"--model {path}: is a folder, not a model file")
+    try:
+        model, extra = load(path, with_extra=True)
+    except (FileFormatError, OSError) as error:
+        raise UsageError(f"--model: {error}") from None
+    not_ours = UsageError(f"--model {path}: not a model saved by 'glassnet train --save'")
+    if not isinstance(extra.get("config"), dict) or "x_mean" not in extra:
+        raise not_ours
+    try:
+        config = ModelConfig(**extra["config"])
+    except TypeError:
+        raise not_ours from None
+    if config.task == "regression" and "y_mean" not in extra:
+        raise not_ours
+    trained_on = extra.get("data") or {
+        "name": config.dataset,
+        "features": config.in_features,
+        "classes": config.out_features if config.task == "classification" else None,
+    }
+    return model, config, {**extra, "data": trained_on}
+
+
+def _check_compatible(dataset: str, features: int, classes: int | None, trained_on: dict) -> None:
+    """Refuse data the model cannot score meaningfully: another task, feature count or number
+    of classes than it was trained for."""
+    model = f"the model (trained on {trained_on['name']})"
+    if (classes is None) != (trained_on["classes"] is None):
+        kinds = ("regression", "classification")
+        raise UsageError(
+            f"--dataset {dataset} is a {kinds[classes is not None]} dataset but {model} does "
+            f"{kinds[trained_on['classes'] is not None]}"
+        )
+    if features != trained_on["features"]:
+        raise UsageError(
+            f"--dataset {dataset} has {features} features but {model} takes "
+            f"{trained_on['features']}"
+        )
+    if classes != trained_on["classes"]:
+        raise UsageError(
+            f"--dataset {dataset} has {classes} classes but {model} predicts "
+            f"{trained_on['classes']}"
+        )
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    path = Path(args.model)
+    model, config, extra = _read_model(path)
+    trained_on = extra["data"]
+    dataset = args.dataset or config.dataset
+    if dataset not in DATASETS:
+        raise UsageError(f"--model {path}: trained on {dataset!r}, a dataset this version lacks")
+    _check_data_dir(args.data_dir, dataset)
+    spec = DATASETS[dataset]
+    _, Xt, y, yt = spec.load(args.data_dir, config.seed)
+    Xt = Xt.reshape(len(Xt), -1)
+    _check_compatible(dataset, Xt.shape[1], _classes(spec, y, yt), trained_on)
+    Xt = ((Xt - np.array(extra["x_mean"])) / np.array(extra["x_scale"])).astype(np.float32)
+    y_mean, y_scale = (np.array(extra[k]) if k in extra else None for k in ("y_mean", "y_scale"))
+    scores = _test_metrics(model, spec, Xt, yt, y_mean, y_scale)
+    where = dataset if dataset == trained_on["name"] else f"{dataset} (trained on {config.dataset})"
+    print(f"{path.name} on {where}: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
+    return 0
+
+
+EXTRAS = {
+    "scipy": "all",
+    "sklearn": "datasets",
+    "matplotlib": "viz",
+    "graphviz": "viz",
+    "tqdm": "progress",
+    "safetensors": "io",
+    "onnx": "onnx",
+    "onnxruntime": "onnx",
+}
+
+
+def info(args: argparse.Namespace) -> int:
+    print(f"glassnet {__version__} (Python {platform.python_version()}, NumPy {np.__version__})")
+    print("optional extras:")
+    for module, extra in EXTRAS.items():
+        if importlib.util.find_spec(module) is None:
+            print(f"  {module:<12} not installed (pip install 'glassnet[{extra}]')")
+        else:
+            name = "scikit-learn" if module == "sklearn" else module
+            try:
+                version = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                version = "installed"
+            print(f"  {module:<12} {version}")
+    print(f"  {'dot':<12} {shutil.which('dot') or 'not found (graph pictures need graphviz)'}")
+    print(f"datasets are cached in {data.datasets.cache_dir()}")
+    return 0
