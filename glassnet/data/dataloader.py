@@ -117,8 +117,10 @@ class DataLoader:
             if len(X) == 0:
                 raise ValueError("DataLoader: the dataset X is empty: there are no samples")
         else:
-            self.X = as_samples(X, "X", "DataLoader")
-        self.y = None if y is None else as_samples(y, "y", "DataLoader")
+            # A loader only batches: NaN may be meaningful data (a mask, a missing value filled
+            # later), as in PyTorch. Trainer.fit refuses it, since the loss would be NaN.
+            self.X = as_samples(X, "X", "DataLoader", finite=False)
+        self.y = None if y is None else as_samples(y, "y", "DataLoader", finite=False)
         if self.y is not None:
             check_same_length(self.X, self.y, "DataLoader")
         self.batch_size = int(batch_size)
