@@ -15,6 +15,7 @@ and a checkpoint that does not fit changes nothing: the run is left as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -130,13 +131,18 @@ def restore_checkpoint(path: Path, trainer: Any, callbacks: list, loader_rng: An
             f"{path}: malformed checkpoint state ({type(error).__name__}: {error})"
         ) from None
     generators = _generators(trainer, loader_rng)
+    saved.expected_callbacks = len(callbacks)
     saved.check(path, trainer, generators)
     before = _Snapshot(trainer, callbacks, generators)
     try:
+        before.started("model")
         trainer.model.load_state_dict(saved.model)
+        before.started("optimizer")
         trainer.optimizer.load_state_dict(saved.optimizer)
-        for callback, state in zip(callbacks, saved.callbacks):
+        for index, (callback, state) in enumerate(zip(callbacks, saved.callbacks)):
+            before.started(index)
             callback.load_state_dict(state)
+        before.started("rng")
         for name, state in saved.rng.items():
             generators[name].bit_generator.state = state
     except Exception as error:
@@ -213,9 +219,13 @@ class _Saved:
     """A checkpoint's state, unpacked and type-checked (KeyError, TypeError, ValueError...:
     a malformed state)."""
 
+    expected_callbacks = 0
+
     def __init__(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         self.model = _join(state["model"], arrays)
         self.optimizer = _join(state["optimizer"], arrays)
+        if not isinstance(state["callbacks"], list):
+            raise TypeError("the callbacks' states are not a list")
         self.callbacks = [_join(s, arrays) for s in state["callbacks"]]
         self.rng = dict(state["rng"])
         self.history = {str(k): [_number(v) for v in c] for k, c in _items(state, "history")}
@@ -236,13 +246,15 @@ class _Saved:
             raise FileFormatError(f"{path}: malformed checkpoint state: {problem}")
 
     def _problem(self, trainer: Any, generators: dict[str, Any]) -> str | None:
+        if len(self.callbacks) != self.expected_callbacks:
+            return f"{len(self.callbacks)} callback states for {self.expected_callbacks} callbacks"
         expected = dict(trainer.model.state_dict())
         if set(self.model) != set(expected):
             return f"model tensors {sorted(self.model)}, expected {sorted(expected)}"
         for name, value in self.model.items():
             if not isinstance(value, np.ndarray) or value.shape != expected[name].shape:
                 return f"model tensor {name!r} is not an array of shape {expected[name].shape}"
-            if value.dtype.kind != expected[name].dtype.kind:
+            if value.dtype != expected[name].dtype:
                 return f"model tensor {name!r} is {value.dtype}, the model's {expected[name].dtype}"
         problem = _optimizer_problem(self.optimizer, trainer)
         if problem:
@@ -327,11 +339,23 @@ class _Snapshot:
         self.optimizer = trainer.optimizer.state_dict()
         self.callback_states = [c.state_dict() for c in callbacks]
         self.rng = {name: g.bit_generator.state for name, g in generators.items()}
+        self.touched: list[Any] = []
+
+    def started(self, part: Any) -> None:
+        """``part`` ("model", "optimizer", a callback's index, "rng") is about to change."""
+        self.touched.append(part)
 
     def restore(self) -> None:
-        self.trainer.model.load_state_dict(self.model)
-        self.trainer.optimizer.load_state_dict(self.optimizer)
-        for callback, state in zip(self.callbacks, self.callback_states):
-            callback.load_state_dict(state)
-        for name, state in self.rng.items():
-            self.generators[name].bit_generator.state = state
+        """Put back every part that was (or was being) changed; a part that refuses its own
+        old state was not changed by the failed load either (all loads check first)."""
+        for part in self.touched:
+            with contextlib.suppress(Exception):
+                if part == "model":
+                    self.trainer.model.load_state_dict(self.model)
+                elif part == "optimizer":
+                    self.trainer.optimizer.load_state_dict(self.optimizer)
+                elif part == "rng":
+                    for name, state in self.rng.items():
+                        self.generators[name].bit_generator.state = state
+                else:
+                    self.callbacks[part].load_state_dict(self.callback_states[part])
