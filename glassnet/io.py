@@ -59,7 +59,7 @@ MAX_HEADER_BYTES = 100 * 2**20
 #: How deeply a header's JSON may nest (a saved architecture nests 4 levels per module).
 MAX_HEADER_DEPTH = 100
 #: A stored architecture may ask for this many weights beyond what the file holds (lazy layers).
-_SPARE_WEIGHTS = 2**20
+_SPARE_WEIGHTS = 2**16
 _SAFETENSORS_DTYPES = {
     "BOOL": "bool",
     "U8": "uint8",
@@ -295,6 +295,11 @@ def _read_npz(path: Path, raw: bytes, stored_only: bool) -> dict[str, np.ndarray
     try:
         with zipfile.ZipFile(_io.BytesIO(raw)) as archive:
             infos = archive.infolist()
+            if len(infos) != _zip_entry_count(raw):
+                raise FileFormatError(
+                    f"{path}: the archive's directory lists {len(infos)} members, its end "
+                    f"record {_zip_entry_count(raw)}"
+                )
             names = [info.filename for info in infos]
             if len(set(names)) != len(names):
                 raise FileFormatError(f"{path}: the archive lists an array twice")
@@ -313,6 +318,24 @@ def _read_npz(path: Path, raw: bytes, stored_only: bool) -> dict[str, np.ndarray
         raise FileFormatError(
             f"{path}: not a readable .npz file ({type(error).__name__}: {error})"
         ) from None
+
+
+def _zip_entry_count(raw: bytes) -> int:
+    """How many members a zip archive's end record announces (zipfile reads the directory by
+    its size and ignores the count, so a damaged size would silently hide members)."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 22 - 65535))
+    if end < 0 or len(raw) - end < 22:
+        raise ValueError("no end of central directory record")
+    total = struct.unpack("<H", raw[end + 10 : end + 12])[0]
+    if total != 0xFFFF:
+        return total
+    locator = end - 20  # a zip64 archive: the count is in its own end record
+    if locator < 0 or raw[locator : locator + 4] != b"PK\x06\x07":
+        raise ValueError("no zip64 end of central directory locator")
+    record = struct.unpack("<Q", raw[locator + 8 : locator + 16])[0]
+    if raw[record : record + 4] != b"PK\x06\x06":
+        raise ValueError("no zip64 end of central directory record")
+    return struct.unpack("<Q", raw[record + 32 : record + 40])[0]
 
 
 def _check_member(path: Path, info: zipfile.ZipInfo, stored_only: bool) -> None:
@@ -600,7 +623,7 @@ def _tensor_entry(path: Path, name: str, entry: Any, size: int) -> tuple[np.dtyp
     problem = None
     if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
         problem = "is not a tensor description"
-    elif entry["dtype"] not in _SAFETENSORS_DTYPES:
+    elif not isinstance(entry["dtype"], str) or entry["dtype"] not in _SAFETENSORS_DTYPES:
         problem = f"has the unsupported dtype {entry['dtype']!r}"
     elif not _is_shape(entry["shape"]):
         problem = f"has the invalid shape {entry['shape']!r}"
@@ -851,7 +874,7 @@ def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -
             )
         stored = sum(a.size for a in arrays.values())
         _check_description_size(path, description, stored)
-        max_bytes = 2 * sum(a.nbytes for a in arrays.values()) + 8 * _SPARE_WEIGHTS
+        max_bytes = 2 * sum(a.nbytes for a in arrays.values()) + 4 * _SPARE_WEIGHTS
         model = _Builder(str(path), max_bytes).build(description)
         dtype = header.get("dtype")
         if dtype is not None:

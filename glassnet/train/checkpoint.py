@@ -118,9 +118,9 @@ def restore_checkpoint(path: Path, trainer: Any, callbacks: list, loader_rng: An
     refusing its state), the trainer, callbacks and generators are put back as they were.
 
     Raises:
-        FileFormatError: the file is malformed, edited or damaged.
-        ValueError: the checkpoint was written by a different model, optimizer or callbacks
-            (the message names both).
+        FileFormatError: the file is malformed, edited or damaged, or was written by a
+            different model, optimizer or callbacks (the message names both sides), as
+            ``gn.load`` raises it for tensors that do not fit the model.
     """
     arrays, header = read_file(path, kind="checkpoint")
     _check_setup(path, header.get("setup"), _setup(trainer, callbacks))
@@ -165,7 +165,7 @@ def _check_setup(path: Path, recorded: Any, current: dict[str, Any]) -> None:
     where = f"{path}: the checkpoint was written by"
     afresh = "; to start afresh, delete it or use another checkpoint_dir"
     if recorded["model"] != current["model"]:
-        raise ValueError(
+        raise FileFormatError(
             f"{where} a model {_parameters(recorded['model'])}; this run's model has "
             f"{_parameters(current['model'])}{afresh}"
         )
@@ -173,13 +173,13 @@ def _check_setup(path: Path, recorded: Any, current: dict[str, Any]) -> None:
         recorded["optimizer"] != current["optimizer"]
         or recorded["optimizer_parameters"] != current["optimizer_parameters"]
     ):
-        raise ValueError(
+        raise FileFormatError(
             f"{where} {recorded['optimizer']} over {_parameters(recorded['optimizer_parameters'])}"
             f"; this run uses {current['optimizer']} over "
             f"{_parameters(current['optimizer_parameters'])}{afresh}"
         )
     if recorded["callbacks"] != current["callbacks"]:
-        raise ValueError(
+        raise FileFormatError(
             f"{path}: saved with callbacks {recorded['callbacks']}, resumed with "
             f"{current['callbacks']} (the same callbacks, in the same order, are needed to "
             f"resume){afresh}"

@@ -179,7 +179,7 @@ def assert_untouched(model, hidden=8):
 
 def test_resuming_with_another_optimizer_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
-    with pytest.raises(ValueError, match=r"checkpoint.\w+: the checkpoint was written by Adam over "
+    with pytest.raises(FileFormatError, match=r"checkpoint.\w+: the checkpoint was written by Adam over "
                        r"4 parameters \(0.linear.weight \(2, 8\).*; this run uses SGD over 4 "
                        r"parameters.*delete it or use another checkpoint_dir"):  # fmt: skip
         small_run(tmp_path, optimizer="sgd")
@@ -187,14 +187,14 @@ def test_resuming_with_another_optimizer_is_an_error_naming_both(tmp_path):
 
 def test_resuming_with_another_model_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
-    with pytest.raises(ValueError, match=r"written by a model 4 parameters \(0.linear.weight "
+    with pytest.raises(FileFormatError, match=r"written by a model 4 parameters \(0.linear.weight "
                        r"\(2, 8\).*this run's model has 4 parameters \(0.linear.weight \(2, 16\)"):  # fmt: skip
         small_run(tmp_path, hidden=16)
 
 
 def test_resuming_with_other_callbacks_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
-    with pytest.raises(ValueError, match=r"saved with callbacks \['Recorder'\], resumed with "
+    with pytest.raises(FileFormatError, match=r"saved with callbacks \['Recorder'\], resumed with "
                        r"\['EarlyStopping', 'Recorder'\]"):  # fmt: skip
         small_run(tmp_path, callbacks=[EarlyStopping(patience=5), Recorder()])
 
