@@ -207,8 +207,12 @@ def test_a_header_dtype_edited_to_int8_is_refused_not_loaded_truncated(file_form
 @pytest.mark.parametrize("file_format", FORMATS)
 def test_the_checksum_covers_the_architecture_and_extra(file_format, tmp_path):
     path = saved(tmp_path, file_format)
-    edit_header(path, lambda h: h["model"]["config"]["layers"][0]["module"]["config"]
-                .update(activation={"module": {"type": "Tanh", "config": {}}}))  # fmt: skip
+    edit_header(
+        path,
+        lambda h: h["model"]["config"]["layers"][0]["module"]["config"].update(
+            activation={"module": {"type": "Tanh", "config": {}}}
+        ),
+    )
     refused(path, r"header was changed or damaged after saving")
     path = saved(tmp_path, file_format)
     edit_header(path, lambda h: h["extra"].update(classes=["dog", "cat"]))
@@ -230,11 +234,14 @@ def test_the_stored_dtype_must_be_the_one_the_header_records(tmp_path):
         (lambda t: t["0.linear.weight"].update(shape=[-4, -8]), "invalid shape"),
         (lambda t: t["0.linear.weight"].update(shape="big"), "invalid shape"),
         (lambda t: t["0.linear.weight"].update(dtype="BF16"), "unsupported dtype"),
-        (lambda t: t.update(extra={"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}), "starts at byte"),
+        (
+            lambda t: t.update(extra={"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}),
+            "starts at byte",
+        ),
         (lambda t: t.pop("0.linear.bias"), "starts at byte|after the header"),
         (lambda t: t.update({"__metadata__": "x"}), "not one written by glassnet"),
     ],
-)  # fmt: skip
+)
 def test_every_tensor_range_is_checked_against_the_file_before_allocating(edit, match, tmp_path):
     path = saved(tmp_path)
     edit_tensor_table(path, edit)
@@ -324,33 +331,66 @@ def _drop(mapping, key):
 HEADER_EDITS = {
     "unknown keyword": (lambda h: _first_layer(h)["config"].update(colour="red"), r"TypeError"),
     "negative size": (lambda h: _first_layer(h)["config"].update(out_features=-8), r"ValueError"),
-    "string size": (lambda h: _first_layer(h)["config"].update(out_features="8"), r"cannot be built"),
-    "float size": (lambda h: _first_layer(h)["config"].update(out_features=8.5), r"cannot be built"),
+    "string size": (
+        lambda h: _first_layer(h)["config"].update(out_features="8"),
+        r"cannot be built",
+    ),
+    "float size": (
+        lambda h: _first_layer(h)["config"].update(out_features=8.5),
+        r"cannot be built",
+    ),
     "list size": (lambda h: _first_layer(h)["config"].update(out_features=[8]), r"cannot be built"),
-    "moderately deep nesting": (lambda h: _first_layer(h)["config"].update(out_features=_deep(150)), r"nests deeper"),
+    "moderately deep nesting": (
+        lambda h: _first_layer(h)["config"].update(out_features=_deep(150)),
+        r"nests deeper",
+    ),
     "no config": (lambda h: _drop(_first_layer(h), "config"), r"malformed layer description"),
-    "config a list": (lambda h: _first_layer(h).update(config=[1, 2]), r"malformed layer description"),
+    "config a list": (
+        lambda h: _first_layer(h).update(config=[1, 2]),
+        r"malformed layer description",
+    ),
     "type a number": (lambda h: _first_layer(h).update(type=7), r"unknown layer type 7"),
-    "type unknown": (lambda h: _first_layer(h).update(type="Conv9d"), r"unknown layer type 'Conv9d'"),
+    "type unknown": (
+        lambda h: _first_layer(h).update(type="Conv9d"),
+        r"unknown layer type 'Conv9d'",
+    ),
     "type a loss": (lambda h: _first_layer(h).update(type="MSELoss", config={}), r"do not match"),
     "model a string": (lambda h: h.update(model="Sequential"), r"malformed layer description"),
     "layers not a list": (lambda h: h["model"]["config"].update(layers=5), r"cannot be built"),
-    "nested module with extras": (lambda h: h["model"]["config"]["layers"][0].update(x=1), r"malformed nested layer"),
+    "nested module with extras": (
+        lambda h: h["model"]["config"]["layers"][0].update(x=1),
+        r"malformed nested layer",
+    ),
     "header a list": (lambda h: [h], r"not a glassnet file"),
     "version a string": (lambda h: h.update(version="2"), r"no valid format version"),
     "version 1": (lambda h: h.update(version=1), r"format version 1, written by a development"),
     "version true": (lambda h: h.update(version=True), r"no valid format version"),
     "sha256 a list": (lambda h: h.update(sha256=[]), r"arrays listed in the header \(sha256\)"),
     "shapes missing": (lambda h: _drop(h, "shapes"), r"arrays listed in the header \(shapes\)"),
-    "shape wrong": (lambda h: h["shapes"].update({"0.linear.weight": [8, 4]}), r"stored with shape \(4, 8\)"),
-    "dtype wrong": (lambda h: h["dtypes"].update({"0.linear.weight": "float64"}), r"stored as float32"),
-    "digest wrong": (lambda h: h["sha256"].update({"0.linear.bias": "0" * 64}), r"'0.linear.bias' is corrupt"),
+    "shape wrong": (
+        lambda h: h["shapes"].update({"0.linear.weight": [8, 4]}),
+        r"stored with shape \(4, 8\)",
+    ),
+    "dtype wrong": (
+        lambda h: h["dtypes"].update({"0.linear.weight": "float64"}),
+        r"stored as float32",
+    ),
+    "digest wrong": (
+        lambda h: h["sha256"].update({"0.linear.bias": "0" * 64}),
+        r"'0.linear.bias' is corrupt",
+    ),
     "extra a list": (lambda h: h.update(extra=[1]), r"'extra' is not a dict"),
-    "kind checkpoint": (lambda h: h.update(kind="checkpoint"), r"holds a 'checkpoint', not a 'model'"),
+    "kind checkpoint": (
+        lambda h: h.update(kind="checkpoint"),
+        r"holds a 'checkpoint', not a 'model'",
+    ),
     "model dtype object": (lambda h: h.update(dtype="object"), r"not a float dtype"),
     "model dtype nonsense": (lambda h: h.update(dtype={"a": 1}), r"not a float dtype"),
-    "huge int": (lambda h: _first_layer(h)["config"].update(out_features=10**200), r"asks for more than"),
-}  # fmt: skip
+    "huge int": (
+        lambda h: _first_layer(h)["config"].update(out_features=10**200),
+        r"asks for more than",
+    ),
+}
 
 
 @pytest.mark.parametrize("file_format", FORMATS)
@@ -378,8 +418,11 @@ def test_a_model_instance_keeps_its_precision_but_never_takes_another_kind(tmp_p
     assert loaded.weight.dtype == np.float32
     np.testing.assert_allclose(loaded.weight.numpy(), gn.load(path).weight.numpy(), rtol=1e-6)
     assert gn.load(path).weight.dtype == np.float64  # rebuilt: the stored dtype
-    write_file(path, {"weight": np.ones((3, 2), np.int8), "bias": np.ones(2, np.int8)},
-               {"kind": "model", "model": None, "dtype": None, "extra": {}})  # fmt: skip
+    write_file(
+        path,
+        {"weight": np.ones((3, 2), np.int8), "bias": np.ones(2, np.int8)},
+        {"kind": "model", "model": None, "dtype": None, "extra": {}},
+    )
     target = nn.Linear(3, 2, rng=1)
     before = target.weight.numpy().copy()
     with pytest.raises(FileFormatError, match=r"'weight' is int8 in the file but float32"):

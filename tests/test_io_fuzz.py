@@ -53,8 +53,16 @@ class Samples:
             run.mkdir()
             if suffix == "npz":
                 (run / "checkpoint.npz").touch()  # checkpoint_path keeps the format it finds
-            trained.fit(X, y, epochs=2, batch_size=20, rng=1, verbose=0, callbacks=[EarlyStopping()],
-                        checkpoint_dir=run)  # fmt: skip
+            trained.fit(
+                X,
+                y,
+                epochs=2,
+                batch_size=20,
+                rng=1,
+                verbose=0,
+                callbacks=[EarlyStopping()],
+                checkpoint_dir=run,
+            )
             self.runs[suffix] = (trained._trainer, trained.state_dict())
         save_arrays(ARRAYS, folder / "arrays.npz")
         self.raw = {kind: self._original(kind).read_bytes() for kind in KINDS}
@@ -127,8 +135,9 @@ def test_the_unfuzzed_samples_load(samples):
         check(samples, kind, samples.raw[kind])
 
 
-flips = st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), min_size=1,
-                 max_size=4)  # fmt: skip
+flips = st.lists(
+    st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), min_size=1, max_size=4
+)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -214,8 +223,11 @@ def _edit_npy_header(path, choose, value, delete):
     np.lib.format.read_magic(member)
     header = np.lib.format.read_array_header_1_0(member)
     data = member.read()
-    fields = {"descr": np.lib.format.dtype_to_descr(header[2]), "fortran_order": header[1],
-              "shape": header[0]}  # fmt: skip
+    fields = {
+        "descr": np.lib.format.dtype_to_descr(header[2]),
+        "fortran_order": header[1],
+        "shape": header[0],
+    }
     key = sorted(fields)[choose % 3]
     if delete:
         del fields[key]
@@ -237,10 +249,18 @@ def test_json_edit_helpers_reach_every_part_of_a_header(samples):
     assert _edit(header, 3, "x", False) == {"a": [1, "x"], "c": None}
 
 
-architecture_values = json_values | st.integers(-(10**6), 10**6) | st.sampled_from(
-    [{"module": {"type": "Linear", "config": {"in_features": 4, "out_features": 3}}},
-     {"type": "Sequential", "config": {"layers": []}}, {"module": {}}, {"module": None}]
-)  # fmt: skip
+architecture_values = (
+    json_values
+    | st.integers(-(10**6), 10**6)
+    | st.sampled_from(
+        [
+            {"module": {"type": "Linear", "config": {"in_features": 4, "out_features": 3}}},
+            {"type": "Sequential", "config": {"layers": []}},
+            {"module": {}},
+            {"module": None},
+        ]
+    )
+)
 
 
 @pytest.mark.parametrize("kind", ["model.safetensors", "model.npz"])

@@ -161,8 +161,17 @@ def small_run(folder, optimizer="adam", hidden=8, callbacks=None, epochs=2):
     model = nn.Sequential(nn.Dense(2, hidden, "relu", rng=0), nn.Dense(hidden, 3, rng=1))
     model.compile(optimizer, "cross_entropy", lr=0.01)
     callbacks = [Recorder()] if callbacks is None else callbacks
-    model.fit(X, y, epochs=epochs, batch_size=20, rng=1, verbose=0, callbacks=callbacks,
-              checkpoint_dir=folder, resume=True)  # fmt: skip
+    model.fit(
+        X,
+        y,
+        epochs=epochs,
+        batch_size=20,
+        rng=1,
+        verbose=0,
+        callbacks=callbacks,
+        checkpoint_dir=folder,
+        resume=True,
+    )
     return model
 
 
@@ -179,23 +188,32 @@ def assert_untouched(model, hidden=8):
 
 def test_resuming_with_another_optimizer_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
-    with pytest.raises(FileFormatError, match=r"checkpoint.\w+: the checkpoint was written by Adam over "
-                       r"4 parameters \(0.linear.weight \(2, 8\).*; this run uses SGD over 4 "
-                       r"parameters.*delete it or use another checkpoint_dir"):  # fmt: skip
+    with pytest.raises(
+        FileFormatError,
+        match=r"checkpoint.\w+: the checkpoint was written by Adam over "
+        r"4 parameters \(0.linear.weight \(2, 8\).*; this run uses SGD over 4 "
+        r"parameters.*delete it or use another checkpoint_dir",
+    ):
         small_run(tmp_path, optimizer="sgd")
 
 
 def test_resuming_with_another_model_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
-    with pytest.raises(FileFormatError, match=r"written by a model 4 parameters \(0.linear.weight "
-                       r"\(2, 8\).*this run's model has 4 parameters \(0.linear.weight \(2, 16\)"):  # fmt: skip
+    with pytest.raises(
+        FileFormatError,
+        match=r"written by a model 4 parameters \(0.linear.weight "
+        r"\(2, 8\).*this run's model has 4 parameters \(0.linear.weight \(2, 16\)",
+    ):
         small_run(tmp_path, hidden=16)
 
 
 def test_resuming_with_other_callbacks_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
-    with pytest.raises(FileFormatError, match=r"saved with callbacks \['Recorder'\], resumed with "
-                       r"\['EarlyStopping', 'Recorder'\]"):  # fmt: skip
+    with pytest.raises(
+        FileFormatError,
+        match=r"saved with callbacks \['Recorder'\], resumed with "
+        r"\['EarlyStopping', 'Recorder'\]",
+    ):
         small_run(tmp_path, callbacks=[EarlyStopping(patience=5), Recorder()])
 
 
@@ -207,8 +225,17 @@ def test_a_checkpoint_that_fails_to_apply_changes_nothing(tmp_path):
         gn.manual_seed(0)
         X, y = gn.data.datasets.make_spiral(60, rng=0)
         model.compile("adam", "cross_entropy", lr=0.01)
-        model.fit(X, y, epochs=2, batch_size=20, rng=1, verbose=0, callbacks=[refusing],
-                  checkpoint_dir=tmp_path, resume=True)  # fmt: skip
+        model.fit(
+            X,
+            y,
+            epochs=2,
+            batch_size=20,
+            rng=1,
+            verbose=0,
+            callbacks=[refusing],
+            checkpoint_dir=tmp_path,
+            resume=True,
+        )
     assert_untouched(model)
     assert model._trainer.optimizer.state == {}  # no Adam moments merged in
     assert refusing.state["seen"] == 0
@@ -239,12 +266,20 @@ CHECKPOINT_EDITS = {
     "model state a list": lambda h: _state(h).update(model=[]),
     "missing array": lambda h: _state(h)["model"].update({"0.linear.bias": {"__array__": "nope"}}),
     "array name a list": lambda h: _state(h)["model"].update({"0.linear.bias": {"__array__": []}}),
-    "model tensor swapped": lambda h: _state(h)["model"].update({"0.linear.bias": _state(h)["model"]["1.linear.bias"]}),
+    "model tensor swapped": lambda h: _state(h)["model"].update(
+        {"0.linear.bias": _state(h)["model"]["1.linear.bias"]}
+    ),
     "optimizer state index": lambda h: _state(h)["optimizer"]["state"].update({"9": {"step": 1}}),
     "optimizer state key": lambda h: _state(h)["optimizer"]["state"].update({"x": {}}),
-    "optimizer moment shape": lambda h: _state(h)["optimizer"]["state"]["0"].update(exp_avg=_state(h)["optimizer"]["state"]["1"]["exp_avg"]),
-    "optimizer hyperparameter": lambda h: _state(h)["optimizer"]["param_groups"][0].update(lr={"a": 1}),
-    "optimizer groups": lambda h: _state(h)["optimizer"]["param_groups"][0].update(params=[3, 2, 1, 0]),
+    "optimizer moment shape": lambda h: _state(h)["optimizer"]["state"]["0"].update(
+        exp_avg=_state(h)["optimizer"]["state"]["1"]["exp_avg"]
+    ),
+    "optimizer hyperparameter": lambda h: _state(h)["optimizer"]["param_groups"][0].update(
+        lr={"a": 1}
+    ),
+    "optimizer groups": lambda h: _state(h)["optimizer"]["param_groups"][0].update(
+        params=[3, 2, 1, 0]
+    ),
     "optimizer a list": lambda h: _state(h).update(optimizer=[]),
     "rng garbage": lambda h: _state(h)["rng"].update(loader={"bit_generator": "PCG64", "state": 5}),
     "rng other generator": lambda h: _state(h)["rng"].update(loader={"bit_generator": "MT19937"}),
@@ -252,8 +287,10 @@ CHECKPOINT_EDITS = {
     "callbacks a dict": lambda h: _state(h).update(callbacks={}),
     "setup missing": lambda h: h.pop("setup") and None,
     "setup garbage": lambda h: h["setup"].update(model=[["0.linear.weight"]]),
-    "callback state garbage": lambda h: _state(h)["callbacks"][0].update(seen={"__array__": "nope"}),
-}  # fmt: skip
+    "callback state garbage": lambda h: _state(h)["callbacks"][0].update(
+        seen={"__array__": "nope"}
+    ),
+}
 
 
 @pytest.mark.parametrize("edit", CHECKPOINT_EDITS.values(), ids=CHECKPOINT_EDITS.keys())
@@ -268,6 +305,15 @@ def test_every_malformed_checkpoint_is_a_file_format_error_naming_it_and_changes
     X, y = gn.data.datasets.make_spiral(60, rng=0)
     model.compile("adam", "cross_entropy", lr=0.01)
     with pytest.raises(FileFormatError, match=re.escape(str(path))):
-        model.fit(X, y, epochs=2, batch_size=20, rng=1, verbose=0, callbacks=[Recorder()],
-                  checkpoint_dir=tmp_path, resume=True)  # fmt: skip
+        model.fit(
+            X,
+            y,
+            epochs=2,
+            batch_size=20,
+            rng=1,
+            verbose=0,
+            callbacks=[Recorder()],
+            checkpoint_dir=tmp_path,
+            resume=True,
+        )
     assert_untouched(model)
