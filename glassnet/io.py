@@ -197,8 +197,8 @@ def atomic_write(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     except OSError as error:
         raise _naming(error, target) from error
     remove_stale_temporaries(target.parent)
-    temporary = target.with_name(
-        f".{target.name}.{os.getpid()}@{_host_tag()}.{secrets.token_hex(4)}.tmp"
+    temporary = target.with_name(  # the name shortened: the temporary's must fit too
+        f".{target.name[:200]}.{os.getpid()}@{_host_tag()}.{secrets.token_hex(4)}.tmp"
     )
     keep_mode = None
     with contextlib.suppress(OSError):
@@ -477,8 +477,8 @@ def read_file(
     """Read and verify a file written by :func:`write_file`: (arrays, header).
 
     Raises:
-        FileFormatError: the file is not a glassnet file of this or an older supported
-            version, holds a different ``kind``, or is corrupt, truncated or edited.
+        FileFormatError: the file is not a glassnet file of this format version, holds a
+            different ``kind``, or is corrupt, truncated or edited.
     """
     path = Path(path)
     raw = _read_bytes(path)
