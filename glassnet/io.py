@@ -834,6 +834,8 @@ def save(
         extra: JSON-able information to keep beside the model (read back with ``with_extra``).
         file_format: "safetensors" (default when the ``io`` extra is installed) or "npz".
     """
+    if extra is not None:
+        _check_extra(path, extra)
     dtypes = {str(p.dtype) for p in model.parameters()}
     header = {
         "kind": "model",
@@ -842,6 +844,26 @@ def save(
         "extra": extra or {},
     }
     write_file(path, model.state_dict(), header, file_format)
+
+
+def _check_extra(path: Any, extra: Any) -> None:
+    """``extra`` comes back as saved: a dict whose dicts have string keys (JSON turns 1 into
+    "1", so {1: ..., "1": ...} would lose a value)."""
+    if not isinstance(extra, dict):
+        raise TypeError(f"{path}: extra must be a dict, not {type(extra).__name__}")
+    stack: list[Any] = [extra]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            keys = [k for k in value if not isinstance(k, str)]
+            if keys:
+                raise TypeError(
+                    f"{path}: extra's dict keys must be strings (JSON has no others), got "
+                    f"{_short(keys[0])}"
+                )
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
 
 
 def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -> Any:

@@ -571,6 +571,10 @@ def test_arrays_that_cannot_be_stored_are_refused_before_the_old_file_is_touched
     before = model_path.read_bytes()
     with pytest.raises(TypeError, match=r"m.safetensors: the header cannot be saved as JSON"):
         gn.save(nn.Linear(2, 2), model_path, extra={"when": object()})
+    with pytest.raises(TypeError, match=r"m.safetensors: extra must be a dict, not list"):
+        gn.save(nn.Linear(2, 2), model_path, extra=["unloadable"])
+    with pytest.raises(TypeError, match=r"m.safetensors: extra's dict keys must be strings.*1"):
+        gn.save(nn.Linear(2, 2), model_path, extra={"labels": {1: "one", "1": "uno"}})
     with pytest.raises(TypeError, match=r"m.safetensors: array 'c' has dtype complex128"):
         write_file(model_path, {"c": np.ones(2, complex)}, {"kind": "model"})
     with pytest.raises(ValueError, match=r"m.safetensors: array names must be non-empty"):
