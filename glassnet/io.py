@@ -769,21 +769,29 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _check_description_size(path: Path, description: Any, stored: int) -> None:
-    """Refuse, before building, an architecture that asks for far more weights than stored.
+def _check_description_size(path: Path, description: Any, stored: int, tensors: int) -> None:
+    """Refuse, before building, an architecture that asks for far more than the file holds.
 
     No table of layers: for each layer the product of the integers (>= 2) in its own settings
     bounds what it can ask for (Linear(in, out): in * out; Embedding(n, d): n * d), and the sum
-    over layers may not exceed a few times the ``stored`` number of weights. A ``dtype``
-    setting must name a numeric dtype.
+    over layers may not exceed a few times the ``stored`` number of weights; the number of
+    layers may not exceed 1000 plus four per stored tensor. A ``dtype`` setting must name a
+    numeric dtype.
     """
     limit = 4 * stored + _SPARE_WEIGHTS
-    total = 0
+    max_layers = 1000 + 4 * tensors
+    total = layers = 0
     stack = [description]
     while stack:
         layer = stack.pop()
         if not isinstance(layer, dict) or not isinstance(layer.get("config"), dict):
             return  # malformed: the builder says how
+        layers += 1
+        if layers > max_layers:
+            raise FileFormatError(
+                f"{path}: the saved architecture has more than {max_layers} layers for "
+                f"{tensors} stored tensors: it was edited or damaged; refusing to build it"
+            )
         product = 1
         values = list(layer["config"].items())
         while values:
@@ -795,15 +803,16 @@ def _check_description_size(path: Path, description: Any, stored: int) -> None:
             elif isinstance(value, list):
                 values.extend((key, v) for v in value)
             elif type(value) is int and value >= 2:
-                product *= value
+                product = min(product * value, limit + 1)
             elif key == "dtype" and value is not None:
                 _check_dtype_setting(path, layer.get("type"), value)
         total += product
         if total > limit:
             raise FileFormatError(
                 f"{path}: the saved architecture asks for more than {limit} weights (layer "
-                f"{_short(layer.get('type'))} alone for {_short(product, 20)}), but the file "
-                f"holds {stored}: it was edited or damaged; refusing to build it"
+                f"{_short(layer.get('type'))} alone for "
+                f"{'more than that' if product > limit else product}), but the file holds "
+                f"{stored}: it was edited or damaged; refusing to build it"
             )
 
 
@@ -895,7 +904,7 @@ def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -
                 "instance: gn.load(path, model=MyModel())"
             )
         stored = sum(a.size for a in arrays.values())
-        _check_description_size(path, description, stored)
+        _check_description_size(path, description, stored, len(arrays))
         max_bytes = 2 * sum(a.nbytes for a in arrays.values()) + 4 * _SPARE_WEIGHTS
         model = _Builder(str(path), max_bytes).build(description)
         dtype = header.get("dtype")

@@ -302,6 +302,28 @@ def test_many_layers_each_modest_cannot_add_up_to_a_huge_model(tmp_path):
     assert peak < 2 * 2**20
 
 
+def test_a_small_file_cannot_make_load_build_thousands_of_layers(tmp_path):
+    path = saved(tmp_path)
+    relu = {"module": {"type": "ReLU", "config": {}}}
+    many = {"type": "Sequential", "config": {"layers": [relu] * 20000, "name": "wide"}}
+    edit_header(path, lambda header: header.update(model=many), sign=True)
+    tracemalloc.start()
+    try:
+        refused(path, r"more than 1016 layers for 4 stored tensors")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # The header alone is 1 MB of JSON; Python's parsed objects take ~15x that. No modules.
+    assert peak < 32 * path.stat().st_size
+
+
+def test_sizes_too_large_to_print_are_refused_too(tmp_path):
+    path = saved(tmp_path)
+    sizes = {"sizes": [2**70] * 300}  # the product has ~6000 digits: more than str() allows
+    edit_header(path, lambda h: _first_layer(h)["config"].update(sizes), sign=True)
+    refused(path, r"alone for more than that")
+
+
 def test_a_config_dtype_that_is_not_numeric_is_refused_before_building(tmp_path):
     path = saved(tmp_path)
 
