@@ -165,18 +165,20 @@ def _check_setup(path: Path, recorded: Any, current: dict[str, Any]) -> None:
     where = f"{path}: the checkpoint was written by"
     afresh = "; to start afresh, delete it or use another checkpoint_dir"
     if recorded["model"] != current["model"]:
+        before, now = recorded["model"], current["model"]
         raise FileFormatError(
-            f"{where} a model {_parameters(recorded['model'])}; this run's model has "
-            f"{_parameters(current['model'])}{afresh}"
+            f"{where} a model with {_parameters(before)}; this run's model has "
+            f"{_parameters(now)}{_first_difference(before, now)}{afresh}"
         )
     if (
         recorded["optimizer"] != current["optimizer"]
         or recorded["optimizer_parameters"] != current["optimizer_parameters"]
     ):
+        before, now = recorded["optimizer_parameters"], current["optimizer_parameters"]
         raise FileFormatError(
-            f"{where} {recorded['optimizer']} over {_parameters(recorded['optimizer_parameters'])}"
-            f"; this run uses {current['optimizer']} over "
-            f"{_parameters(current['optimizer_parameters'])}{afresh}"
+            f"{where} {recorded['optimizer']} over {_parameters(before)}; this run uses "
+            f"{current['optimizer']} over {_parameters(now)}{_first_difference(before, now)}"
+            f"{afresh}"
         )
     if recorded["callbacks"] != current["callbacks"]:
         raise FileFormatError(
@@ -206,6 +208,17 @@ def _is_setup(setup: Any) -> bool:
         and isinstance(setup["callbacks"], list)
         and all(isinstance(c, str) for c in setup["callbacks"])
     )
+
+
+def _first_difference(before: list, now: list) -> str:
+    """' (first difference: 1.weight (8, 3) in the checkpoint, (16, 3) now)', or ''."""
+    for index in range(max(len(before), len(now))):
+        old = before[index] if index < len(before) else None
+        new = now[index] if index < len(now) else None
+        if old != new:
+            shown = [f"{p[0]} {tuple(p[1])}" if p else "nothing" for p in (old, new)]
+            return f" (first difference: {shown[0]} in the checkpoint, {shown[1]} now)"
+    return ""
 
 
 def _parameters(listing: list) -> str:

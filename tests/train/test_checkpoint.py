@@ -201,7 +201,7 @@ def test_resuming_with_another_model_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
     with pytest.raises(
         FileFormatError,
-        match=r"written by a model 4 parameters \(0.linear.weight "
+        match=r"written by a model with 4 parameters \(0.linear.weight "
         r"\(2, 8\).*this run's model has 4 parameters \(0.linear.weight \(2, 16\)",
     ):
         small_run(tmp_path, hidden=16)
