@@ -390,7 +390,7 @@ def has_safetensors() -> bool:
 
 
 def _digest(array: np.ndarray) -> str:
-    return hashlib.sha256(memoryview(np.ascontiguousarray(array))).hexdigest()  # no copy
+    return hashlib.sha256(np.ascontiguousarray(array).data).hexdigest()  # no copy
 
 
 def _canonical(value: Any) -> bytes:
