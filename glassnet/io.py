@@ -270,6 +270,11 @@ def save_arrays(arrays: dict[str, Any], path: str | os.PathLike) -> None:
 
 def _read_bytes(path: Path) -> bytes:
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):  # /dev/zero or a pipe would never end
+            raise FileFormatError(f"{path}: not a regular file")
         return path.read_bytes()
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: no such file") from None

@@ -254,6 +254,15 @@ def test_every_tensor_range_is_checked_against_the_file_before_allocating(edit, 
     assert peak < 8 * path.stat().st_size + 2**20
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_that_never_ends_is_refused_without_reading_it(tmp_path):
+    for load in (gn.load, load_arrays):
+        with pytest.raises(FileFormatError, match="/dev/zero: not a regular file"):
+            load("/dev/zero")
+    with pytest.raises(IsADirectoryError, match="a folder, not a file"):
+        gn.load(tmp_path)
+
+
 def test_a_safetensors_header_length_beyond_the_file_is_refused(tmp_path):
     path = saved(tmp_path)
     raw = path.read_bytes()
