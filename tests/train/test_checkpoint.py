@@ -317,3 +317,39 @@ def test_every_malformed_checkpoint_is_a_file_format_error_naming_it_and_changes
             resume=True,
         )
     assert_untouched(model)
+
+
+def test_generators_whose_state_holds_an_array_are_checkpointed(tmp_path):
+    def interrupt_at_epoch_2(epoch):
+        if epoch == 2:
+            raise Interrupt
+
+    def run(folder, callbacks=()):
+        gn.manual_seed(0)
+        X, y = gn.data.datasets.make_spiral(60, rng=0)
+        dropout_rng = np.random.Generator(np.random.MT19937(2))  # its state holds an array
+        model = nn.Sequential(
+            nn.Dense(2, 8, "relu", rng=0), nn.Dropout(0.3, rng=dropout_rng), nn.Dense(8, 3, rng=1)
+        )
+        model.compile("adam", "cross_entropy", lr=0.01)
+        loader_rng = np.random.Generator(np.random.MT19937(1))
+        history = model.fit(
+            X,
+            y,
+            epochs=4,
+            batch_size=20,
+            rng=loader_rng,
+            verbose=0,
+            callbacks=list(callbacks),
+            checkpoint_dir=tmp_path / folder,
+            resume=True,
+        )
+        return model.state_dict(), history.history
+
+    reference_weights, reference_history = run("straight", [LambdaCallback()])
+    with pytest.raises(Interrupt):
+        run("interrupted", [LambdaCallback(on_epoch_begin=interrupt_at_epoch_2)])
+    weights, history = run("interrupted", [LambdaCallback()])
+    assert history == reference_history and len(history["loss"]) == 4
+    for key, value in reference_weights.items():
+        np.testing.assert_array_equal(weights[key], value, err_msg=key)
