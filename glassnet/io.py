@@ -436,7 +436,7 @@ def write_file(
         file_format = suffix[1:]
     file_format = file_format or ("safetensors" if has_safetensors() else "npz")
     if file_format not in ("safetensors", "npz"):
-        raise ValueError(f"file_format must be 'safetensors' or 'npz', not {file_format!r}")
+        raise ValueError(f"{path}: file_format must be 'safetensors' or 'npz', not {file_format!r}")
     arrays = _check_names(path, arrays, npz=file_format == "npz")
     for name, array in arrays.items():
         if array.dtype.name not in DTYPES:
@@ -466,7 +466,9 @@ def write_file(
         try:
             from safetensors.numpy import save
         except ImportError:
-            raise ImportError("the safetensors format needs: pip install 'glassnet[io]'") from None
+            raise ImportError(
+                f"{path}: the safetensors format needs: pip install 'glassnet[io]'"
+            ) from None
         payload = save(arrays, metadata={FORMAT: text})
         with atomic_write(path) as f:
             f.write(payload)

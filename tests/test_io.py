@@ -608,6 +608,8 @@ def test_arrays_that_cannot_be_stored_are_refused_before_the_old_file_is_touched
         gn.save(nn.Linear(2, 2), model_path, extra={"labels": {1: "one", "1": "uno"}})
     with pytest.raises(TypeError, match=r"m.safetensors: array 'c' has dtype complex128"):
         write_file(model_path, {"c": np.ones(2, complex)}, {"kind": "model"})
+    with pytest.raises(ValueError, match=r"m.safetensors: file_format must be 'safetensors' or"):
+        gn.save(nn.Linear(2, 2), model_path, file_format="hdf5")
     with pytest.raises(ValueError, match=r"m.safetensors: array names must be non-empty"):
         write_file(model_path, {"": np.ones(2)}, {"kind": "model"})
     assert model_path.read_bytes() == before
