@@ -100,8 +100,9 @@ def save_checkpoint(
         "callbacks": [
             _split(c.state_dict(), f"callbacks/{i}", arrays) for i, c in enumerate(callbacks)
         ],
-        "rng": {
-            name: g.bit_generator.state for name, g in _generators(trainer, loader_rng).items()
+        "rng": {  # through _split: MT19937's state holds an array
+            name: _split(g.bit_generator.state, f"rng/{name}", arrays)
+            for name, g in _generators(trainer, loader_rng).items()
         },
         "history": {"history": trainer.history.history, "epoch": trainer.history.epoch},
         "epochs_done": epochs_done,
@@ -240,7 +241,9 @@ class _Saved:
         if not isinstance(state["callbacks"], list):
             raise TypeError("the callbacks' states are not a list")
         self.callbacks = [_join(s, arrays) for s in state["callbacks"]]
-        self.rng = dict(state["rng"])
+        self.rng = _join(state["rng"], arrays)
+        if not isinstance(self.rng, dict):
+            raise TypeError("the generators' states are not a dict")
         self.history = {str(k): [_number(v) for v in c] for k, c in _items(state, "history")}
         self.epoch = [_int(e) for e in state["history"]["epoch"]]
         self.epochs_done = _int(state["epochs_done"])
