@@ -92,8 +92,9 @@ def export_onnx(
     onnx.checker.check_model(proto)
     from glassnet.io import atomic_write
 
+    payload = proto.SerializeToString()  # before the file is touched: a failure keeps the old one
     with atomic_write(path) as f:
-        f.write(proto.SerializeToString())
+        f.write(payload)
 
 
 def _output_shape(model: Module, sample: list[int], dtype: np.dtype) -> list[int]:

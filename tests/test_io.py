@@ -1,6 +1,16 @@
+import errno
+import io
 import os
 import pathlib
 import pickle
+import re
+import secrets
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -8,7 +18,8 @@ import pytest
 
 import glassnet as gn
 from glassnet import nn
-from glassnet.io import FileFormatError, write_file
+from glassnet.io import FileFormatError, load_arrays, save_arrays, write_file
+from tests.file_edits import edit_header, edit_header_text, edit_tensor_table
 
 FORMATS = ["safetensors", "npz"]
 x = np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32)
@@ -163,3 +174,479 @@ def test_a_malicious_pickle_disguised_as_a_model_is_refused_without_running(tmp_
     assert not marker.exists()
     pickle.loads(payload)  # the payload is real: unpickling it does run code
     assert marker.exists()
+
+
+# --------------------------------------------------------------------------- edited headers
+def small_model():
+    return nn.Sequential(nn.Dense(4, 8, "relu", rng=0), nn.Dense(8, 2, rng=1))
+
+
+def saved(tmp_path, file_format="safetensors", model=None):
+    path = tmp_path / f"model.{file_format}"
+    gn.save(model or small_model(), path)
+    return path
+
+
+def refused(path, match=""):
+    """gn.load(path) raises FileFormatError naming the file (and matching ``match``)."""
+    with pytest.raises(FileFormatError) as caught:
+        gn.load(path)
+    assert str(path) in str(caught.value)
+    assert re.search(match, str(caught.value)), str(caught.value)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+@pytest.mark.parametrize("sign", [False, True], ids=["edited", "edited-and-re-signed"])
+def test_a_header_dtype_edited_to_int8_is_refused_not_loaded_truncated(file_format, sign, tmp_path):
+    path = saved(tmp_path, file_format)
+    edit_header(path, lambda h: h.update(dtype="int8"), sign=sign)
+    refused(path, "changed or damaged" if not sign else "not a float dtype")
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_the_checksum_covers_the_architecture_and_extra(file_format, tmp_path):
+    path = saved(tmp_path, file_format)
+    edit_header(
+        path,
+        lambda h: h["model"]["config"]["layers"][0]["module"]["config"].update(
+            activation={"module": {"type": "Tanh", "config": {}}}
+        ),
+    )
+    refused(path, r"header was changed or damaged after saving")
+    path = saved(tmp_path, file_format)
+    edit_header(path, lambda h: h["extra"].update(classes=["dog", "cat"]))
+    refused(path, r"header was changed or damaged")
+
+
+def test_the_stored_dtype_must_be_the_one_the_header_records(tmp_path):
+    path = saved(tmp_path)  # float32 weights; int32 has the same size and the same bytes
+    edit_tensor_table(path, lambda table: table["0.linear.weight"].update(dtype="I32"))
+    refused(path, r"'0.linear.weight' is stored as int32, but the header says 'float32'")
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda t: t["0.linear.weight"].update(shape=[4, 80000]), "does not fit its 128 bytes"),
+        (lambda t: t["0.linear.weight"].update(data_offsets=[0, 10**12]), "outside the file"),
+        (lambda t: t["0.linear.weight"].update(data_offsets=[4, 132]), "starts at byte"),
+        (lambda t: t["0.linear.weight"].update(shape=[-4, -8]), "invalid shape"),
+        (lambda t: t["0.linear.weight"].update(shape="big"), "invalid shape"),
+        (lambda t: t["0.linear.weight"].update(dtype="BF16"), "unsupported dtype"),
+        (
+            lambda t: t.update(extra={"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}),
+            "starts at byte",
+        ),
+        (lambda t: t.pop("0.linear.bias"), "starts at byte|after the header"),
+        (lambda t: t.update({"__metadata__": "x"}), "not one written by glassnet"),
+    ],
+)
+def test_every_tensor_range_is_checked_against_the_file_before_allocating(edit, match, tmp_path):
+    path = saved(tmp_path)
+    edit_tensor_table(path, edit)
+    tracemalloc.start()
+    try:
+        refused(path, match)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * path.stat().st_size + 2**20
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_that_never_ends_is_refused_without_reading_it(tmp_path):
+    for load in (gn.load, load_arrays):
+        with pytest.raises(FileFormatError, match="/dev/zero: not a regular file"):
+            load("/dev/zero")
+    with pytest.raises(IsADirectoryError, match="a folder, not a file"):
+        gn.load(tmp_path)
+
+
+def test_a_safetensors_header_length_beyond_the_file_is_refused(tmp_path):
+    path = saved(tmp_path)
+    raw = path.read_bytes()
+    for length in (2**63, 2**40, len(raw)):
+        path.write_bytes(struct.pack("<Q", length) + raw[8:])
+        refused(path, "corrupt safetensors header|truncated")
+
+
+# --------------------------------------------------------------------------- huge architectures
+@pytest.mark.parametrize("file_format", FORMATS)
+@pytest.mark.parametrize("sign", [False, True], ids=["edited", "edited-and-re-signed"])
+def test_a_small_file_cannot_make_load_allocate_a_huge_model(file_format, sign, tmp_path):
+    path = saved(tmp_path, file_format)
+    size = path.stat().st_size
+
+    def grow(header):
+        first = header["model"]["config"]["layers"][0]["module"]["config"]
+        first.update(in_features=4000, out_features=3000)  # 48 MB of weights, 12M numbers
+
+    edit_header(path, grow, sign=sign)
+    tracemalloc.start()
+    try:
+        refused(path, "changed or damaged" if not sign else "asks for more than .* weights")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * size + 2**20, f"{peak} bytes allocated to read a {size}-byte file"
+
+
+def test_many_layers_each_modest_cannot_add_up_to_a_huge_model(tmp_path):
+    # BatchNorm1d(n) allocates 4n numbers while its settings say n: the size check lets it
+    # through, and the running count of what the built layers hold stops it.
+    path = saved(tmp_path)
+    layers = [{"module": {"type": "BatchNorm1d", "config": {"num_features": 16000}}}] * 4
+
+    def replace(header):
+        header["model"] = {"type": "Sequential", "config": {"layers": layers, "name": "x"}}
+
+    edit_header(path, replace, sign=True)
+    tracemalloc.start()
+    try:
+        refused(path, r"allocates more than \d+ bytes, far more than the file's weights")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 2**20
+
+
+def test_a_small_file_cannot_make_load_build_thousands_of_layers(tmp_path):
+    path = saved(tmp_path)
+    relu = {"module": {"type": "ReLU", "config": {}}}
+    many = {"type": "Sequential", "config": {"layers": [relu] * 20000, "name": "wide"}}
+    edit_header(path, lambda header: header.update(model=many), sign=True)
+    tracemalloc.start()
+    try:
+        refused(path, r"more than 1016 layers for 4 stored tensors")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # The header alone is 1 MB of JSON; Python's parsed objects take ~15x that. No modules.
+    assert peak < 32 * path.stat().st_size
+
+
+def test_sizes_too_large_to_print_are_refused_too(tmp_path):
+    path = saved(tmp_path)
+    sizes = {"sizes": [2**70] * 300}  # the product has ~6000 digits: more than str() allows
+    edit_header(path, lambda h: _first_layer(h)["config"].update(sizes), sign=True)
+    refused(path, r"alone for more than that")
+
+
+def test_a_config_dtype_that_is_not_numeric_is_refused_before_building(tmp_path):
+    path = saved(tmp_path)
+
+    def hostile_dtype(header):
+        header["model"]["config"]["layers"][0]["module"]["config"]["dtype"] = "V100000000"
+
+    edit_header(path, hostile_dtype, sign=True)
+    refused(path, "gives layer 'Dense' the dtype 'V100000000', not a numeric dtype")
+
+
+# --------------------------------------------------------------------------- malformed headers
+def _first_layer(header):
+    return header["model"]["config"]["layers"][0]["module"]
+
+
+def _deep(levels):
+    value = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def _drop(mapping, key):
+    del mapping[key]
+
+
+HEADER_EDITS = {
+    "unknown keyword": (lambda h: _first_layer(h)["config"].update(colour="red"), r"TypeError"),
+    "negative size": (lambda h: _first_layer(h)["config"].update(out_features=-8), r"ValueError"),
+    "string size": (
+        lambda h: _first_layer(h)["config"].update(out_features="8"),
+        r"cannot be built",
+    ),
+    "float size": (
+        lambda h: _first_layer(h)["config"].update(out_features=8.5),
+        r"cannot be built",
+    ),
+    "list size": (lambda h: _first_layer(h)["config"].update(out_features=[8]), r"cannot be built"),
+    "moderately deep nesting": (
+        lambda h: _first_layer(h)["config"].update(out_features=_deep(150)),
+        r"nests deeper",
+    ),
+    "no config": (lambda h: _drop(_first_layer(h), "config"), r"malformed layer description"),
+    "config a list": (
+        lambda h: _first_layer(h).update(config=[1, 2]),
+        r"malformed layer description",
+    ),
+    "type a number": (lambda h: _first_layer(h).update(type=7), r"unknown layer type 7"),
+    "type unknown": (
+        lambda h: _first_layer(h).update(type="Conv9d"),
+        r"unknown layer type 'Conv9d'",
+    ),
+    "type a loss": (lambda h: _first_layer(h).update(type="MSELoss", config={}), r"do not match"),
+    "model a string": (lambda h: h.update(model="Sequential"), r"malformed layer description"),
+    "layers not a list": (lambda h: h["model"]["config"].update(layers=5), r"cannot be built"),
+    "nested module with extras": (
+        lambda h: h["model"]["config"]["layers"][0].update(x=1),
+        r"malformed nested layer",
+    ),
+    "header a list": (lambda h: [h], r"not a glassnet file"),
+    "version a string": (lambda h: h.update(version="2"), r"no valid format version"),
+    "version 1": (lambda h: h.update(version=1), r"format version 1, written by a development"),
+    "version true": (lambda h: h.update(version=True), r"no valid format version"),
+    "sha256 a list": (lambda h: h.update(sha256=[]), r"arrays listed in the header \(sha256\)"),
+    "shapes missing": (lambda h: _drop(h, "shapes"), r"arrays listed in the header \(shapes\)"),
+    "shape wrong": (
+        lambda h: h["shapes"].update({"0.linear.weight": [8, 4]}),
+        r"stored with shape \(4, 8\)",
+    ),
+    "dtype wrong": (
+        lambda h: h["dtypes"].update({"0.linear.weight": "float64"}),
+        r"stored as float32",
+    ),
+    "digest wrong": (
+        lambda h: h["sha256"].update({"0.linear.bias": "0" * 64}),
+        r"'0.linear.bias' is corrupt",
+    ),
+    "extra a list": (lambda h: h.update(extra=[1]), r"'extra' is not a dict"),
+    "kind checkpoint": (
+        lambda h: h.update(kind="checkpoint"),
+        r"holds a 'checkpoint', not a 'model'",
+    ),
+    "model dtype object": (lambda h: h.update(dtype="object"), r"not a float dtype"),
+    "model dtype nonsense": (lambda h: h.update(dtype={"a": 1}), r"not a float dtype"),
+    "huge int": (
+        lambda h: _first_layer(h)["config"].update(out_features=10**200),
+        r"asks for more than",
+    ),
+}
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+@pytest.mark.parametrize("edit, match", HEADER_EDITS.values(), ids=HEADER_EDITS.keys())
+def test_every_malformed_header_is_a_file_format_error_naming_the_file(
+    edit, match, file_format, tmp_path
+):
+    path = saved(tmp_path, file_format)
+    edit_header(path, edit, sign=True)
+    refused(path, match)
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_header_that_is_not_json_or_not_text_is_refused(file_format, tmp_path):
+    deep = '{"format": "glassnet", "version": 2, "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    for text in ("{", "[" * 100000, deep, "NaN", '"just a string"', "\udcff"):
+        path = saved(tmp_path, file_format)
+        edit_header_text(path, lambda _, text=text: text)
+        refused(path, "not valid JSON|not a glassnet file|corrupt")
+
+
+def test_a_model_instance_keeps_its_precision_but_never_takes_another_kind(tmp_path):
+    path = saved(tmp_path, model=nn.Linear(3, 2, rng=0).double())
+    loaded = gn.load(path, model=nn.Linear(3, 2, rng=1))  # float64 file -> float32 instance
+    assert loaded.weight.dtype == np.float32
+    np.testing.assert_allclose(loaded.weight.numpy(), gn.load(path).weight.numpy(), rtol=1e-6)
+    assert gn.load(path).weight.dtype == np.float64  # rebuilt: the stored dtype
+    write_file(
+        path,
+        {"weight": np.ones((3, 2), np.int8), "bias": np.ones(2, np.int8)},
+        {"kind": "model", "model": None, "dtype": None, "extra": {}},
+    )
+    target = nn.Linear(3, 2, rng=1)
+    before = target.weight.numpy().copy()
+    with pytest.raises(FileFormatError, match=r"'weight' is int8 in the file but float32"):
+        gn.load(path, model=target)
+    np.testing.assert_array_equal(target.weight.numpy(), before)
+
+
+def test_mixed_precision_models_are_rebuilt_with_each_stored_dtype(tmp_path):
+    model = nn.Sequential(nn.Linear(3, 2, rng=0).double(), nn.Linear(2, 2, rng=1))
+    gn.save(model, tmp_path / "m.safetensors")
+    loaded = gn.load(tmp_path / "m.safetensors")
+    assert [p.dtype for p in loaded.parameters()] == [p.dtype for p in model.parameters()]
+    np.testing.assert_array_equal(loaded[0].weight.numpy(), model[0].weight.numpy())
+
+
+# --------------------------------------------------------------------------- writing
+def test_files_are_created_with_the_umask_and_replaced_files_keep_their_mode(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        for umask, mode in ((0o022, 0o644), (0o077, 0o600), (0o002, 0o664)):
+            os.umask(umask)
+            for name in (f"m{umask}.safetensors", f"m{umask}.npz"):
+                gn.save(nn.Linear(2, 2), tmp_path / name)
+                assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == mode, (name, oct(umask))
+            save_arrays({"x": np.ones(2)}, tmp_path / f"a{umask}.npz")
+            assert stat.S_IMODE(os.stat(tmp_path / f"a{umask}.npz").st_mode) == mode
+        os.umask(0o022)
+        os.chmod(tmp_path / "m18.safetensors", 0o640)  # a replaced file keeps its own mode
+        gn.save(nn.Linear(2, 2), tmp_path / "m18.safetensors")
+        assert stat.S_IMODE(os.stat(tmp_path / "m18.safetensors").st_mode) == 0o640
+    finally:
+        os.umask(previous)
+
+
+def _host_tag():
+    return gn.io._host_tag()  # looked up when called: the tests below run on older code too
+
+
+def _dead_pid():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _leftover(folder, pid, host=None):
+    name = f".model.safetensors.{pid}@{host or _host_tag()}.{secrets.token_hex(4)}.tmp"
+    (folder / name).write_bytes(b"half a model")
+    return folder / name
+
+
+@pytest.mark.skipif(os.name != "posix", reason="liveness is checked with POSIX signals")
+def test_the_next_save_removes_temporaries_of_dead_writers_only(tmp_path):
+    dead = _leftover(tmp_path, _dead_pid())
+    mine = _leftover(tmp_path, os.getpid())
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        alive = _leftover(tmp_path, sleeper.pid)
+        elsewhere = _leftover(tmp_path, _dead_pid(), host="0badf00d")  # another machine's
+        unrelated = tmp_path / ".model.safetensors.x1y2z3.tmp"  # not ours: no pid
+        unrelated.write_bytes(b"?")
+        gn.save(nn.Linear(2, 2), tmp_path / "other.npz")
+        assert not dead.exists()
+        assert mine.exists() and alive.exists() and elsewhere.exists() and unrelated.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    save_arrays({"x": np.ones(1)}, tmp_path / "x.npz")  # the sleeper is gone now
+    assert not alive.exists() and mine.exists()
+
+
+KILLED_WRITER = """
+import sys, time
+from glassnet.io import atomic_write
+with atomic_write(sys.argv[1]) as f:
+    f.write(b"x" * 100000)
+    f.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL and POSIX liveness checks")
+def test_a_save_killed_mid_write_leaves_a_recognisable_temporary_that_the_next_save_removes(
+    tmp_path,
+):
+    target = tmp_path / "model.safetensors"
+    gn.save(nn.Linear(2, 2, rng=0), target)
+    before = target.read_bytes()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(target)], stdout=subprocess.PIPE
+    )
+    assert writer.stdout.readline() == b"writing\n"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    writer.stdout.close()
+    leftovers = [p for p in tmp_path.iterdir() if p.name != target.name]
+    assert [p.name.split(".")[3] for p in leftovers] == [f"{writer.pid}@{_host_tag()}"]
+    assert target.read_bytes() == before  # the old file is intact
+    gn.save(nn.Linear(2, 2, rng=1), tmp_path / "next.safetensors")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.safetensors", "next.safetensors"]
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_save_that_fails_mid_write_keeps_the_old_file_and_names_it(
+    file_format, tmp_path, monkeypatch
+):
+    path = tmp_path / f"m.{file_format}"
+    gn.save(nn.Linear(3, 2, rng=0), path)
+    before = path.read_bytes()
+    real_write = os.fdopen
+
+    class FullDisk:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: FullDisk(real_write(fd, mode)))
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        gn.save(nn.Linear(3, 2, rng=1), path)
+    assert str(path) in str(caught.value) and caught.value.errno == errno.ENOSPC
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == [path.name]
+
+
+def test_arrays_that_cannot_be_stored_are_refused_before_the_old_file_is_touched(tmp_path):
+    path = tmp_path / "arrays.npz"
+    save_arrays({"x": np.arange(3)}, path)
+    before = path.read_bytes()
+    with pytest.raises(TypeError, match=r"arrays.npz: array 'bad' holds Python objects"):
+        save_arrays({"x": np.arange(3), "bad": np.array([{"a": 1}], dtype=object)}, path)
+    assert path.read_bytes() == before
+    model_path = tmp_path / "m.safetensors"
+    gn.save(nn.Linear(2, 2), model_path)
+    before = model_path.read_bytes()
+    with pytest.raises(TypeError, match=r"m.safetensors: the header cannot be saved as JSON"):
+        gn.save(nn.Linear(2, 2), model_path, extra={"when": object()})
+    with pytest.raises(TypeError, match=r"m.safetensors: extra must be a dict, not list"):
+        gn.save(nn.Linear(2, 2), model_path, extra=["unloadable"])
+    with pytest.raises(TypeError, match=r"m.safetensors: extra's dict keys must be strings.*1"):
+        gn.save(nn.Linear(2, 2), model_path, extra={"labels": {1: "one", "1": "uno"}})
+    with pytest.raises(TypeError, match=r"m.safetensors: array 'c' has dtype complex128"):
+        write_file(model_path, {"c": np.ones(2, complex)}, {"kind": "model"})
+    with pytest.raises(ValueError, match=r"m.safetensors: file_format must be 'safetensors' or"):
+        gn.save(nn.Linear(2, 2), model_path, file_format="hdf5")
+    with pytest.raises(ValueError, match=r"m.safetensors: array names must be non-empty"):
+        write_file(model_path, {"": np.ones(2)}, {"kind": "model"})
+    assert model_path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["arrays.npz", "m.safetensors"]
+
+
+def test_any_array_name_survives_a_plain_npz_file(tmp_path):
+    arrays = {"file": np.ones(2), "allow_pickle": np.arange(3), "a/b": np.zeros((2, 2), np.float16)}
+    save_arrays(arrays, tmp_path / "a.npz")
+    loaded = load_arrays(tmp_path / "a.npz")
+    assert set(loaded) == set(arrays)
+    for name, value in arrays.items():
+        np.testing.assert_array_equal(loaded[name], value)
+        assert loaded[name].dtype == value.dtype
+    with np.load(tmp_path / "a.npz", allow_pickle=False) as archive:  # still a standard .npz
+        np.testing.assert_array_equal(archive["file"], arrays["file"])
+
+
+def test_load_arrays_reads_compressed_files_and_refuses_pickles_and_lies(tmp_path):
+    np.savez_compressed(tmp_path / "c.npz", x=np.arange(1000.0), s=np.array("text"))
+    loaded = load_arrays(tmp_path / "c.npz")
+    np.testing.assert_array_equal(loaded["x"], np.arange(1000.0))
+    np.savez(tmp_path / "p.npz", x=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(FileFormatError, match=r"p.npz: array 'x' holds pickled Python objects"):
+        load_arrays(tmp_path / "p.npz")
+    header = io.BytesIO()  # a .npy header that claims 10**10 numbers in a tiny member
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**10,)}
+    )
+    with zipfile.ZipFile(tmp_path / "big.npz", "w") as archive:
+        archive.writestr("x.npy", header.getvalue() + b"\0" * 64)
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            FileFormatError, match=r"big.npz: array 'x' of shape \(10000000000,\) needs"
+        ):
+            load_arrays(tmp_path / "big.npz")
+        assert tracemalloc.get_traced_memory()[1] < 2**20
+    finally:
+        tracemalloc.stop()
