@@ -26,7 +26,7 @@ from glassnet.checking import (
     check_same,
     gradcheck,
 )
-from glassnet.errors import GraphFreedError, ShapeError
+from glassnet.errors import ExportError, FileFormatError, GraphFreedError, ShapeError
 from glassnet.ops import *  # noqa: F403  (every op in function form: gn.exp, gn.matmul, ...)
 from glassnet.ops import __all__ as _ops_all
 from glassnet.rng import manual_seed
@@ -39,6 +39,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Context",
     "Function",
+    "ExportError",
+    "FileFormatError",
     "GradientCheckError",
     "GradientTape",
     "GraphFreedError",

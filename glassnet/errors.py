@@ -21,3 +21,20 @@ class GraphFreedError(RuntimeError):
 
 class ExportError(ValueError):
     """A model that cannot be exported: the message names the first layer without an ONNX form."""
+
+
+class FileFormatError(ValueError):
+    """A file that is not a glassnet file, is corrupt, truncated or edited, or is of a newer
+    version. The message names the file and what is wrong.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> import glassnet as gn
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.safetensors"
+        >>> _ = path.write_bytes(b"not a model")
+        >>> try:
+        ...     gn.load(path)
+        ... except gn.FileFormatError as error:
+        ...     print(str(error).endswith("not a glassnet file (neither safetensors nor .npz)"))
+        True
+    """

@@ -489,7 +489,7 @@ def test_files_are_created_with_the_umask_and_replaced_files_keep_their_mode(tmp
 
 
 def _host_tag():
-    return gn.io._host_tag()  # looked up when called: the tests below run on older code too
+    return gn.io.atomic._host_tag()  # looked up when called: the tests below run on older code too
 
 
 def _dead_pid():

@@ -60,8 +60,9 @@ class Samples:
                 batch_size=20,
                 rng=1,
                 verbose=0,
-                callbacks=[EarlyStopping()],
+                callbacks=[EarlyStopping(monitor="loss")],
                 checkpoint_dir=run,
+                overwrite=suffix == "npz",  # the empty file above only chose the format
             )
             self.runs[suffix] = (trained._trainer, trained.state_dict())
         save_arrays(ARRAYS, folder / "arrays.npz")
