@@ -144,6 +144,7 @@ def backward(
     def deliver(t: Tensor, g: np.ndarray) -> None:
         if t is stop_at:
             reached.append(g.copy() if id(g) in handed_out else g)
+            handed_out.add(id(reached[0]))  # dx is never also some parameter's .grad
         elif t._ctx is None or t._retain_grad:
             accumulate(t, g, handed_out)
 

@@ -109,6 +109,23 @@ def test_by_hand_through_a_sequential_and_a_loss_matches_autograd():
         np.testing.assert_allclose(a.grad, b.grad, rtol=1e-12, err_msg=name)
 
 
+def test_dx_by_hand_is_never_the_same_array_as_a_parameter_gradient():
+    class Shift(nn.Module):  # AddOp hands one gradient array to both of its inputs
+        def __init__(self, flipped):
+            super().__init__()
+            self.b, self.flipped = nn.Parameter(np.zeros((1, 3))), flipped
+
+        def forward(self, x):
+            return (self.b + x if self.flipped else x + self.b) * 1.0
+
+    for flipped in (False, True):  # whichever of x and b the walk reaches first
+        layer = Shift(flipped)
+        layer.forward(np.zeros((1, 3)))
+        dx = layer.backward(np.ones((1, 3)))
+        dx += 1  # the caller owns dx
+        np.testing.assert_array_equal(layer.b.grad, [[1.0, 1.0, 1.0]])
+
+
 def test_by_hand_on_a_tensor_leaves_the_users_tensor_alone():
     layer = nn.Linear(2, 2, rng=0)
     x = gn.ones(3, 2)
