@@ -89,7 +89,7 @@ def gradcheck(
     passed through unchanged. A non-scalar output is projected on a fixed random direction
     ``v`` (the check is on ``sum(fn(*inputs) * v)``), so every output element takes part.
 
-    Returns True, or raises :class:`GradientCheckError` naming the input, the worst element
+    Returns True, or raises ``GradientCheckError`` naming the input, the worst element
     and both values.
 
     Examples:

@@ -19,7 +19,7 @@ class Registry:
         kind: what the objects are, for error messages ("activation", "optimizer", ...).
         entries: lower-case name -> factory (a class, or a function returning the object).
         accepts: whether a non-string value is already a usable object (returned as it is).
-        instantiate: call the factory with the arguments given to :meth:`get` (True), or
+        instantiate: call the factory with the arguments given to ``get`` (True), or
             return the factory itself (False: metrics are plain functions).
 
     Examples:

@@ -1,7 +1,7 @@
 """Randomness: a global generator for convenience, an explicit one where reproducibility matters.
 
 Every random thing in glassnet takes ``rng``: a ``np.random.Generator``, an int seed, or None for
-the global generator that :func:`manual_seed` resets.
+the global generator that ``manual_seed`` resets.
 """
 
 from __future__ import annotations

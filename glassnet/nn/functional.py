@@ -36,11 +36,28 @@ from glassnet.ops.nn import (
 from glassnet.tensor import Tensor, as_array
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_crossentropy",
-    "cross_entropy", "dropout", "elu", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear",
-    "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid", "softmax", "softplus",
-    "sparse_categorical_crossentropy", "tanh",
-]  # fmt: skip
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "categorical_crossentropy",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "gelu",
+    "huber_loss",
+    "l1_loss",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "sparse_categorical_crossentropy",
+    "tanh",
+]
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -236,7 +253,7 @@ def sparse_categorical_crossentropy(
     classes on the last axis, as in Keras) and integer class indices (...).
 
     Probabilities are scaled to sum to 1 and clipped to ``[eps, 1 - eps]`` as in Keras; with
-    ``from_logits=True`` the input is logits and this is :func:`cross_entropy`.
+    ``from_logits=True`` the input is logits and this is ``cross_entropy``.
 
     Examples:
         >>> from glassnet.nn import functional as F

@@ -174,7 +174,7 @@ class Dense(Module):
     Args:
         activation: a name ("relu", "tanh", "sigmoid", "softmax", "leaky_relu", "elu", "gelu",
             "id"/"linear"/None) or a Module.
-        **linear_options: passed to :class:`Linear` (bias, weight_init, bias_init, rng, dtype).
+        **linear_options: passed to ``Linear`` (bias, weight_init, bias_init, rng, dtype).
 
     Examples:
         >>> from glassnet import nn

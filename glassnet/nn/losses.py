@@ -92,7 +92,7 @@ class BCEWithLogitsLoss(Loss):
 class CrossEntropyLoss(Loss):
     """Softmax cross-entropy from logits, as ``torch.nn.CrossEntropyLoss``: logits (N, C) or
     (N, C, d1, ...) against class indices (N,) / (N, d1, ...) or probabilities of the logits'
-    shape. See :func:`glassnet.cross_entropy` for ``weight``, ``ignore_index`` and
+    shape. See ``glassnet.cross_entropy`` for ``weight``, ``ignore_index`` and
     ``label_smoothing``. Metrics see probabilities (the softmax over the class axis).
 
     Examples:
@@ -136,7 +136,7 @@ class CrossEntropyLoss(Loss):
 class NLLLoss(Loss):
     """Negative log-likelihood of log-probabilities (after ``LogSoftmax``), as
     ``torch.nn.NLLLoss``: per-class ``weight`` and ``ignore_index`` as in
-    :class:`CrossEntropyLoss`. Metrics see probabilities (exp of the log-probabilities)."""
+    ``CrossEntropyLoss``. Metrics see probabilities (exp of the log-probabilities)."""
 
     takes_class_indices = True
 

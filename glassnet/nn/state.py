@@ -3,7 +3,7 @@
 Mixed into every Module. ``state_dict`` holds the numbers; ``get_config`` holds the constructor
 arguments that rebuild the architecture, which ``gn.save`` writes beside the numbers so a model
 made of library layers loads without its code. Every Module subclass registers itself under its
-:meth:`State.type_name` when its ``class`` statement runs, so a saved architecture can name it.
+``State.type_name`` when its ``class`` statement runs, so a saved architecture can name it.
 """
 
 from __future__ import annotations
