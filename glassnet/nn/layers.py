@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from glassnet import ops
+from glassnet.arguments import check_bool, check_int, check_number
+from glassnet.autograd import Context, Function
 from glassnet.errors import ExportError, ShapeError
 from glassnet.nn import init as initializers
 from glassnet.nn.activations import get_activation
@@ -19,6 +21,20 @@ from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import Tensor
+
+
+class IndexOutOfRangeError(IndexError):
+    """An index outside the range of what it indexes (an Embedding's rows, a Sequential's
+    layers); the message names the container, the bad index and the valid range.
+
+    Examples:
+        >>> from glassnet import nn
+        >>> try:
+        ...     nn.Embedding(3, 2)(np.array([0, 5]))
+        ... except IndexError as e:
+        ...     print(e)
+        Embedding(3, 2) got index 5 at position (1,): indices must be in [0, 3)
+    """
 
 
 def _check_last_axis(layer: str, x: Tensor, expected: int, setting: str) -> None:
@@ -68,9 +84,11 @@ class Linear(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
+        if in_features is not None:
+            in_features = check_int("Linear", "in_features", in_features)
         self.in_features = in_features
-        self.out_features = out_features
-        self.use_bias = bias
+        self.out_features = check_int("Linear", "out_features", out_features)
+        self.use_bias = check_bool("Linear", "bias", bias)
         self.weight_init = initializers.get(weight_init or initializers.HeUniform(a=math.sqrt(5)))
         self.bias_init = None if bias_init is None else initializers.get(bias_init)
         self._rng = rng
@@ -86,7 +104,7 @@ class Linear(Module):
         self.in_features = in_features
         self.weight = Parameter(self.weight_init((in_features, self.out_features), rng, dtype))
         if self.use_bias:
-            bound = 1.0 / math.sqrt(in_features)
+            bound = 1.0 / math.sqrt(in_features) if in_features > 0 else 0.0  # as PyTorch
             bias_init = self.bias_init or initializers.Uniform(-bound, bound)
             self.bias = Parameter(bias_init((self.out_features,), rng, dtype))
         self._lazy_dtype = None
@@ -148,7 +166,7 @@ class Bias(Module):
 
     def __init__(self, n: int, init: Any = None, dtype: Any = np.float32) -> None:
         super().__init__()
-        self.n = n
+        self.n = check_int("Bias", "n", n)
         self.bias = Parameter(initializers.get(init or initializers.Zeros())((n,), None, dtype))
 
     def forward(self, x: Tensor) -> Tensor:
@@ -238,7 +256,7 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1) -> None:
         super().__init__()
-        self.start_dim = start_dim
+        self.start_dim = check_int("Flatten", "start_dim", start_dim, minimum=None)
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.flatten(x, self.start_dim)
@@ -267,9 +285,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
         super().__init__()
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"Dropout: p must be in [0, 1), got {p}")
-        self.p = p
+        self.p = check_number("Dropout", "p", p, low=0.0, high=1.0, high_open=True)
         self._rng = None if rng is None else get_rng(rng)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -290,7 +306,16 @@ class BatchNorm1d(Module):
 
     Training: normalize with the batch's mean and (biased) variance, and update the running
     statistics ``running = (1 - momentum) * running + momentum * batch`` (unbiased variance,
-    as PyTorch). Eval: normalize with the running statistics.
+    as PyTorch). ``momentum=None`` makes them the plain (cumulative) average of every batch
+    seen, as PyTorch: the factor is ``1 / num_batches_tracked``. Eval: normalize with the
+    running statistics.
+
+    Args:
+        num_features: C, the size of axis 1 (an int >= 1).
+        eps: added to the variance before the square root (> 0).
+        momentum: in [0, 1], or None for the cumulative average.
+        affine: whether to learn a scale (``weight``) and a shift (``bias``).
+        dtype: the parameters' and running statistics' dtype.
 
     Examples:
         >>> from glassnet import nn
@@ -309,15 +334,17 @@ class BatchNorm1d(Module):
         self,
         num_features: int,
         eps: float = 1e-5,
-        momentum: float = 0.1,
+        momentum: float | None = 0.1,
         affine: bool = True,
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        self.num_features = num_features
-        self.eps = eps
+        self.num_features = check_int("BatchNorm1d", "num_features", num_features, minimum=1)
+        self.eps = check_number("BatchNorm1d", "eps", eps, low=0.0, low_open=True)
+        if momentum is not None:
+            momentum = check_number("BatchNorm1d", "momentum", momentum, low=0.0, high=1.0)
         self.momentum = momentum
-        self.affine = affine
+        self.affine = check_bool("BatchNorm1d", "affine", affine)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
             self.bias = Parameter(np.zeros(num_features, dtype=dtype))
@@ -342,13 +369,14 @@ class BatchNorm1d(Module):
                 )
             mean = x.mean(axis=axes, keepdims=True)
             var = x.var(axis=axes, keepdims=True)
-            m = self.momentum
+            self.num_batches_tracked = self.num_batches_tracked + 1
+            # momentum None: the cumulative average of every batch so far (PyTorch's rule)
+            m = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
             batch_mean = mean.numpy().reshape(-1)
             batch_var = var.numpy().reshape(-1) * (count / (count - 1))
             dtype = self.running_mean.dtype
             self.running_mean = ((1 - m) * self.running_mean + m * batch_mean).astype(dtype)
             self.running_var = ((1 - m) * self.running_var + m * batch_var).astype(dtype)
-            self.num_batches_tracked = self.num_batches_tracked + 1
             normalized = (x - mean) / (var + self.eps).sqrt()
         else:
             mean_r = self.running_mean.reshape(shape)
@@ -383,16 +411,51 @@ class BatchNorm1d(Module):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
 
 
+class EmbeddingOp(Function):
+    """Rows of ``weight`` picked by integer ``indices``; the backward adds each output row's
+    gradient into the row it came from, except the ``padding_idx`` row, which gets none."""
+
+    @staticmethod
+    def forward(
+        ctx: Context, weight: np.ndarray, indices: Any = None, padding_idx: int | None = None
+    ) -> np.ndarray:
+        ctx.shape, ctx.indices, ctx.padding_idx = weight.shape, indices, padding_idx
+        return weight[indices]
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        full = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.add.at(full, ctx.indices, grad)  # a row picked twice gets both gradients
+        if ctx.padding_idx is not None:
+            full[ctx.padding_idx] = 0.0
+        return full
+
+
 class Embedding(Module):
     """A lookup table: integer indices -> learned vectors (rows of ``weight``).
 
+    Args:
+        num_embeddings: how many rows (indices run from 0 to num_embeddings - 1).
+        embedding_dim: the size of each vector.
+        padding_idx: as PyTorch: the row at this index starts at zeros and gets no gradient
+            (a negative value counts from the end; stored as the non-negative index).
+        init: an initializer (``nn.init``) or a Keras name; default N(0, 1) as PyTorch.
+        rng: Generator or seed for the initial weights.
+        dtype: the table's dtype.
+
     Shape:
         input (...) of ints in [0, num_embeddings) -> output (..., embedding_dim)
+
+    Raises:
+        TypeError: indices that are not integers.
+        IndexOutOfRangeError: (an IndexError) an index outside [0, num_embeddings).
 
     Examples:
         >>> from glassnet import nn
         >>> nn.Embedding(10, 3, rng=0)(np.array([[1, 2], [3, 1]])).shape
         (2, 2, 3)
+        >>> nn.Embedding(4, 2, padding_idx=-1, rng=0).weight.numpy()[3]
+        array([0., 0.], dtype=float32)
     """
 
     casts_input = False  # the input is indices, never cast to float
@@ -401,29 +464,54 @@ class Embedding(Module):
         self,
         num_embeddings: int,
         embedding_dim: int,
+        padding_idx: int | None = None,
         init: Any = None,
         rng: RngLike = None,
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        self.num_embeddings = num_embeddings
-        self.embedding_dim = embedding_dim
+        self.num_embeddings = check_int("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = check_int("Embedding", "embedding_dim", embedding_dim)
+        if padding_idx is not None:
+            padding_idx = check_int("Embedding", "padding_idx", padding_idx, minimum=None)
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(
+                    f"Embedding: padding_idx must be in [-{num_embeddings}, {num_embeddings}) "
+                    f"(num_embeddings={num_embeddings}), got {padding_idx}"
+                )
+            padding_idx %= num_embeddings
+        self.padding_idx = padding_idx
         weight_init = initializers.get(init or initializers.Normal(0.0, 1.0))
-        self.weight = Parameter(weight_init((num_embeddings, embedding_dim), get_rng(rng), dtype))
+        weight = weight_init((num_embeddings, embedding_dim), get_rng(rng), dtype)
+        if padding_idx is not None:
+            weight[padding_idx] = 0.0
+        self.weight = Parameter(weight)
 
     def forward(self, x: Tensor) -> Tensor:
         indices = x.data
         if indices.dtype.kind not in "iu":
-            raise TypeError(f"Embedding expects integer indices, got dtype {indices.dtype}")
-        if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):
-            raise IndexError(
-                f"Embedding({self.num_embeddings}, {self.embedding_dim}) got indices from "
-                f"{indices.min()} to {indices.max()}"
+            raise TypeError(f"{self._label()} expects integer indices, got dtype {indices.dtype}")
+        bad = (indices < 0) | (indices >= self.num_embeddings)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise IndexOutOfRangeError(
+                f"{self._label()} got index {indices[where]} at position {where}: "
+                f"indices must be in [0, {self.num_embeddings})"
             )
-        return ops.getitem(self.weight, indices)
+        return EmbeddingOp.apply(self.weight, indices=indices, padding_idx=self.padding_idx)
+
+    def _label(self) -> str:
+        return f"Embedding({self.extra_repr()})"
 
     def get_config(self) -> dict[str, Any]:
-        return {"num_embeddings": self.num_embeddings, "embedding_dim": self.embedding_dim}
+        config: dict[str, Any] = {
+            "num_embeddings": self.num_embeddings,
+            "embedding_dim": self.embedding_dim,
+        }
+        if self.padding_idx is not None:
+            config["padding_idx"] = self.padding_idx
+        return config
 
     def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        padding = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{padding}"

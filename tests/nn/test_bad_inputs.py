@@ -1,0 +1,279 @@
+"""Bad arguments to the layers fail at once with a named error that names the argument; the
+settings PyTorch has (BatchNorm1d's momentum=None, Embedding's padding_idx) compute as PyTorch."""
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import nn
+from glassnet.nn import init
+from glassnet.nn.layers import EmbeddingOp, IndexOutOfRangeError
+
+# ---------------------------------------------------------------- Linear, Bias, Dense, Flatten
+
+
+@pytest.mark.parametrize(
+    "args, error, message",
+    [
+        ((-1, 2), ValueError, r"Linear: in_features must be an int >= 0, got -1"),
+        ((2, -1), ValueError, r"Linear: out_features must be an int >= 0, got -1"),
+        ((2.5, 2), TypeError, r"Linear: in_features must be an int, got float 2.5"),
+        ((2, 3.0), TypeError, r"Linear: out_features must be an int, got float 3.0"),
+        ((True, 2), TypeError, r"Linear: in_features must be an int, got bool True"),
+        (("3", 2), TypeError, r"Linear: in_features must be an int, got str '3'"),
+        ((2, None), TypeError, r"Linear: out_features must be an int, got NoneType"),
+    ],
+)
+def test_linear_refuses_bad_sizes(args, error, message):
+    with pytest.raises(error, match=message):
+        nn.Linear(*args)
+
+
+def test_linear_bias_must_be_a_bool():
+    with pytest.raises(TypeError, match="Linear: bias must be True or False, got str 'no'"):
+        nn.Linear(2, 2, bias="no")
+
+
+def test_linear_with_zero_sizes_works_as_pytorch():
+    empty_in = nn.Linear(0, 2, rng=0)  # was a ZeroDivisionError in the initializer
+    np.testing.assert_array_equal(empty_in.bias.numpy(), [0.0, 0.0])  # bound 0, as PyTorch
+    np.testing.assert_array_equal(empty_in(np.ones((3, 0))).numpy(), np.zeros((3, 2)))
+    assert nn.Linear(2, 0, rng=0)(np.ones((3, 2))).shape == (3, 0)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: nn.Bias(-1), ValueError, r"Bias: n must be an int >= 0, got -1"),
+        (lambda: nn.Bias(2.5), TypeError, r"Bias: n must be an int, got float"),
+        (lambda: nn.Dense(-3), ValueError, r"out_features must be an int >= 0, got -3"),
+        (lambda: nn.Dense(3, 4, 5), TypeError, r"an activation must be a name"),
+        (lambda: nn.Flatten("a"), TypeError, r"Flatten: start_dim must be an int, got str"),
+        (lambda: nn.Flatten(1.0), TypeError, r"Flatten: start_dim must be an int, got float"),
+    ],
+)
+def test_bias_dense_flatten_refuse_bad_settings(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+# ---------------------------------------------------------------- Dropout
+
+
+@pytest.mark.parametrize(
+    "p, error",
+    [
+        ("0.5", TypeError),
+        (None, TypeError),
+        (True, TypeError),
+        (-0.1, ValueError),
+        (1, ValueError),
+        (1.5, ValueError),
+        (float("nan"), ValueError),
+    ],
+)
+def test_dropout_refuses_bad_p(p, error):
+    with pytest.raises(error, match=r"Dropout: p must be"):
+        nn.Dropout(p)
+
+
+# ---------------------------------------------------------------- BatchNorm1d
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"num_features": 0}, ValueError, r"num_features must be an int >= 1, got 0"),
+        ({"num_features": -2}, ValueError, r"num_features must be an int >= 1, got -2"),
+        ({"num_features": 2.0}, TypeError, r"num_features must be an int, got float"),
+        ({"num_features": 2, "eps": 0}, ValueError, r"eps must be a finite number in \(0"),
+        ({"num_features": 2, "eps": -1}, ValueError, r"eps must be a finite number in \(0"),
+        ({"num_features": 2, "eps": "a"}, TypeError, r"eps must be a number, got str"),
+        ({"num_features": 2, "momentum": 2}, ValueError, r"momentum must be .* \[0.0, 1.0\]"),
+        ({"num_features": 2, "momentum": "a"}, TypeError, r"momentum must be a number"),
+        ({"num_features": 2, "affine": 1}, TypeError, r"affine must be True or False"),
+    ],
+)
+def test_batchnorm_refuses_bad_settings(kwargs, error, message):
+    with pytest.raises(error, match=f"BatchNorm1d: {message}"):
+        nn.BatchNorm1d(**kwargs)
+
+
+def test_batchnorm_momentum_none_keeps_the_cumulative_average():
+    rng = np.random.default_rng(0)
+    batches = [rng.standard_normal((4, 3)) for _ in range(3)]
+    bn = nn.BatchNorm1d(3, momentum=None).double()
+    for batch in batches:
+        bn(batch)
+    # PyTorch: factor 1/n at the n-th batch, so the running stats are the plain averages
+    expected_mean = np.mean([b.mean(axis=0) for b in batches], axis=0)
+    expected_var = np.mean([b.var(axis=0, ddof=1) for b in batches], axis=0)
+    np.testing.assert_allclose(bn.running_mean, expected_mean, rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var, expected_var, rtol=1e-12)
+    assert int(bn.num_batches_tracked) == 3
+    assert bn.get_config()["momentum"] is None
+    bn.eval()
+    expected = (batches[0] - expected_mean) / np.sqrt(expected_var + 1e-5)
+    np.testing.assert_allclose(bn(batches[0]).numpy(), expected, rtol=1e-10)
+
+
+def test_batchnorm_momentum_none_survives_save_and_load():
+    model = nn.Sequential(nn.BatchNorm1d(2, momentum=None))
+    model(np.arange(8.0).reshape(4, 2))
+    clone = nn.Sequential.from_config(model.get_config())
+    clone.load_state_dict(model.state_dict())
+    assert clone[0].momentum is None
+    clone(np.ones((4, 2)))  # third batch: factor 1/2 with the loaded count 1
+    np.testing.assert_allclose(clone[0].running_mean, (np.array([3.0, 4.0]) + 1.0) / 2)
+
+
+def test_batchnorm_wrong_feature_count_and_eval_mode():
+    bn = nn.BatchNorm1d(2)
+    with pytest.raises(gn.ShapeError, match=r"num_features=2\) got input of shape \(4, 3\)"):
+        bn(np.ones((4, 3)))
+    bn.eval()
+    np.testing.assert_allclose(bn(np.ones((1, 2))).numpy(), np.full((1, 2), 1 / np.sqrt(1 + 1e-5)))
+
+
+# ---------------------------------------------------------------- Embedding
+
+
+def test_embedding_out_of_range_is_a_named_index_error():
+    emb = nn.Embedding(3, 2, rng=0)
+    for bad, position in (([0, 5], (1,)), ([[0, 1], [-1, 2]], (1, 0)), ([3], (0,))):
+        with pytest.raises(IndexOutOfRangeError, match=rf"at position \({position[0]},"):
+            emb(np.array(bad))
+    with pytest.raises(IndexError, match=r"Embedding\(3, 2\) got index -1"):
+        emb(np.array([-1]))
+
+
+@pytest.mark.parametrize("indices", [np.array([0.0, 1.0]), np.array([True]), [0.5]])
+def test_embedding_refuses_non_integer_indices(indices):
+    with pytest.raises(TypeError, match=r"Embedding\(3, 2\) expects integer indices"):
+        nn.Embedding(3, 2)(indices)
+    with pytest.raises(TypeError, match=r"integer"):
+        nn.Embedding(3, 2)(np.array([1j]))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"num_embeddings": -1, "embedding_dim": 2}, ValueError, "num_embeddings must be"),
+        ({"num_embeddings": 3, "embedding_dim": 2.0}, TypeError, "embedding_dim must be an int"),
+        (
+            {"num_embeddings": 3, "embedding_dim": 2, "padding_idx": 3},
+            ValueError,
+            r"padding_idx .* \[-3, 3\)",
+        ),
+        (
+            {"num_embeddings": 3, "embedding_dim": 2, "padding_idx": -4},
+            ValueError,
+            "padding_idx .*got -4",
+        ),
+        ({"num_embeddings": 3, "embedding_dim": 2, "padding_idx": 1.0}, TypeError, "padding_idx"),
+    ],
+)
+def test_embedding_refuses_bad_settings(kwargs, error, message):
+    with pytest.raises(error, match=f"Embedding: {message}"):
+        nn.Embedding(**kwargs)
+
+
+@pytest.mark.parametrize("padding_idx, row", [(1, 1), (-1, 3)])
+def test_embedding_padding_row_is_zero_and_gets_no_gradient(padding_idx, row):
+    emb = nn.Embedding(4, 2, padding_idx=padding_idx, rng=0)
+    assert emb.padding_idx == row
+    np.testing.assert_array_equal(emb.weight.numpy()[row], [0.0, 0.0])
+    assert np.all(np.delete(emb.weight.numpy(), row, axis=0) != 0)
+    idx = np.array([[row, 0], [row, 2]])
+    out = emb(idx)
+    (out * gn.tensor(np.arange(8.0).reshape(2, 2, 2))).sum().backward()
+    expected = np.zeros((4, 2))
+    expected[0] = [2.0, 3.0]
+    expected[2] = [6.0, 7.0]
+    np.testing.assert_array_equal(emb.weight.grad, expected)  # nothing for the padding row
+    assert emb.get_config()["padding_idx"] == row
+    assert "padding_idx" in repr(emb)
+
+
+def test_embedding_gradient_matches_central_differences():
+    idx = np.array([[1, 1, 2], [4, 0, 2]])
+    table = gn.randn(5, 3, rng=0, dtype="float64", requires_grad=True)
+    assert gn.gradcheck(lambda w: EmbeddingOp.apply(w, indices=idx, padding_idx=None), [table])
+    emb = nn.Embedding(5, 3, padding_idx=2, rng=0).double()
+    weight = emb.weight
+    out = emb(idx)
+    (out * out).sum().backward()
+    expected = np.zeros((5, 3))
+    np.add.at(expected, idx, 2 * weight.numpy()[idx])
+    expected[2] = 0.0
+    np.testing.assert_allclose(weight.grad, expected)
+
+
+# ---------------------------------------------------------------- initializers
+
+
+@pytest.mark.parametrize(
+    "shape, error, message",
+    [
+        ((-1, 3), ValueError, r"GlorotUniform: shape \(-1, 3\): each size must be an int >= 0"),
+        ("ab", TypeError, r"GlorotUniform: shape must be an int or a tuple of ints, got 'ab'"),
+        ((2.5, 3), TypeError, r"shape \(2.5, 3\): each size must be an int, got float"),
+        (None, TypeError, r"shape must be an int or a tuple of ints, got None"),
+        (-2, ValueError, r"each size must be an int >= 0, got -2"),
+    ],
+)
+def test_initializers_refuse_bad_shapes(shape, error, message):
+    with pytest.raises(error, match=message):
+        init.GlorotUniform()(shape, rng=0)
+
+
+@pytest.mark.parametrize("name", ["glorot_uniform", "glorot_normal", "he_normal", "he_uniform"])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (0,), (0, 0), (2, 0, 5)])
+def test_initializers_give_empty_arrays_for_zero_sizes(name, shape):
+    out = init.get(name)(shape, rng=0)  # was a ZeroDivisionError computing the bound
+    assert out.shape == shape and out.dtype == np.float32
+
+
+def test_fans_of_small_shapes():
+    assert init.fans(()) == (1, 1)
+    assert init.fans((5,)) == (5, 5)
+    assert init.fans((3, 4)) == (3, 4)
+    assert init.fans((3, 4, 2, 2)) == (12, 16)
+    assert init.fans((0, 4)) == (0, 4)
+    np.testing.assert_array_equal(init.Ones()(3), [1.0, 1.0, 1.0])  # an int shape is (n,)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: init.Normal(0.0, -1.0), ValueError, r"Normal: std must be a finite number in"),
+        (lambda: init.Normal("a"), TypeError, r"Normal: mean must be a number, got str"),
+        (lambda: init.Uniform(1.0, 0.0), ValueError, r"Uniform: high must be .* \[1.0, inf\]"),
+        (lambda: init.Uniform(0.0, float("inf")), ValueError, r"Uniform: high must be a finite"),
+        (lambda: init.GlorotUniform(gain=-1), ValueError, r"GlorotUniform: gain must be"),
+        (lambda: init.GlorotNormal(gain="x"), TypeError, r"GlorotNormal: gain must be a number"),
+        (lambda: init.HeUniform(a=None), TypeError, r"HeUniform: a must be a number"),
+        (
+            lambda: init.Constant("a"),
+            TypeError,
+            r"Constant: value must be a number .*\(dtype <U1\)",
+        ),
+        (lambda: init.Constant(None), TypeError, r"Constant: value must be a number"),
+        (lambda: init.get(3), TypeError, r"an initializer must be a name or an initializer"),
+        (lambda: init.get("nope"), ValueError, r"unknown initializer 'nope'"),
+    ],
+)
+def test_initializers_refuse_bad_settings(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_initializers_refuse_integer_dtypes_and_wrong_constant_shapes():
+    with pytest.raises(TypeError, match=r"Normal: weights are floats, .* got int32"):
+        init.Normal()((2,), rng=0, dtype="int32")  # silently gave [0 0] before
+    with pytest.raises(TypeError, match=r"Zeros: dtype 'nope' is not a NumPy dtype"):
+        init.Zeros()((2,), dtype="nope")
+    with pytest.raises(gn.ShapeError, match=r"holds shape \(2,\), but the weight has shape \(3,\)"):
+        init.Constant([1.0, 2.0])((3,))
+    with pytest.raises(gn.ShapeError, match=r"holds shape \(1, 2\), but .* shape \(2, 2\)"):
+        nn.Linear(2, 2, weight_init=init.Constant([[1.0, 2.0]]))
