@@ -8,6 +8,7 @@ import glassnet as gn
 from glassnet import nn
 from glassnet.nn import init
 from glassnet.nn.layers import EmbeddingOp, IndexOutOfRangeError
+from glassnet.nn.state import IncompatibleKeys, StateDictKeyError
 
 # ---------------------------------------------------------------- Linear, Bias, Dense, Flatten
 
@@ -277,3 +278,85 @@ def test_initializers_refuse_integer_dtypes_and_wrong_constant_shapes():
         init.Constant([1.0, 2.0])((3,))
     with pytest.raises(gn.ShapeError, match=r"holds shape \(1, 2\), but .* shape \(2, 2\)"):
         nn.Linear(2, 2, weight_init=init.Constant([[1.0, 2.0]]))
+
+
+# ---------------------------------------------------------------- state, dtypes, Parameter
+
+
+def test_load_state_dict_key_errors_are_named_and_print_plainly():
+    model = nn.Linear(2, 2, rng=0)
+    with pytest.raises(StateDictKeyError) as caught:
+        model.load_state_dict({"weight": np.zeros((2, 2)), "extra": 1})
+    assert isinstance(caught.value, KeyError)
+    assert str(caught.value) == (
+        "Linear.load_state_dict: missing keys ['bias'], unexpected keys ['extra']"
+    )  # a plain KeyError would print it inside quotes
+    with pytest.raises(StateDictKeyError, match=r"unexpected keys \[1, 'a'\]"):
+        model.load_state_dict({**model.state_dict(), 1: 2, "a": 3})  # was a TypeError in sorted
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("ab", r"'weight' is str of dtype <U2 in the state, which cannot be cast to .* float32"),
+        (None, r"'weight' is NoneType of dtype object"),
+        (np.full((2, 2), 1j), r"'weight' is ndarray of dtype complex128 .* float32"),
+        ([["a", "b"], ["c", "d"]], r"'weight' is list of dtype <U1"),
+    ],
+)
+def test_load_state_dict_refuses_values_that_are_not_real_numbers(value, message):
+    model = nn.Linear(2, 2, rng=0)
+    before = model.state_dict()
+    with pytest.raises(TypeError, match=f"Linear.load_state_dict: {message}"):
+        model.load_state_dict({"weight": value, "bias": np.ones(2)})
+    for key, array in model.state_dict().items():  # nothing was loaded
+        np.testing.assert_array_equal(array, before[key])
+
+
+def test_load_state_dict_refuses_floats_for_an_integer_buffer_and_non_dicts():
+    bn = nn.BatchNorm1d(2)
+    state = {**bn.state_dict(), "num_batches_tracked": np.array(2.5)}
+    with pytest.raises(TypeError, match=r"'num_batches_tracked' .* float64 .* int64"):
+        bn.load_state_dict(state)  # was silently truncated to 2
+    with pytest.raises(TypeError, match=r"state must be a dict of name -> array .* got list"):
+        bn.load_state_dict([1, 2])
+    with pytest.raises(TypeError, match=r"strict must be True or False, got 'no'"):
+        bn.load_state_dict(bn.state_dict(), strict="no")
+
+
+def test_load_state_dict_partial_loads_report_what_they_skipped():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.BatchNorm1d(2))
+    result = model.load_state_dict(
+        {"0.weight": np.ones((2, 2)), "1.running_mean": [5, 6], "typo.bias": 1}, strict=False
+    )
+    assert isinstance(result, IncompatibleKeys)
+    assert result.missing_keys == [
+        "0.bias",
+        "1.bias",
+        "1.num_batches_tracked",
+        "1.running_var",
+        "1.weight",
+    ]
+    assert result.unexpected_keys == ["typo.bias"]
+    np.testing.assert_array_equal(model[0].weight.numpy(), np.ones((2, 2)))
+    np.testing.assert_array_equal(model[1].running_mean, [5.0, 6.0])
+    assert model[1].running_mean.dtype == np.float32
+    assert model.load_state_dict(model.state_dict()) == IncompatibleKeys([], [])
+
+
+@pytest.mark.parametrize("dtype", ["int32", np.int64, "bool", "complex64"])
+def test_module_to_refuses_non_float_dtypes(dtype):
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.BatchNorm1d(2))
+    with pytest.raises(TypeError, match=r"Sequential.to\('.*'\): parameters are floats"):
+        model.to(dtype)  # silently made integer parameters before
+    assert model[0].weight.dtype == np.float32
+    with pytest.raises(TypeError, match=r"'nope' is not a dtype"):
+        model.to("nope")
+    assert model.to("float64")[1].running_var.dtype == np.float64
+
+
+def test_parameter_of_integers_or_strings_is_refused():
+    with pytest.raises(TypeError, match=r"only float Tensors can require gradients.*int64"):
+        nn.Parameter([1, 2])
+    with pytest.raises(TypeError, match=r"a Tensor holds bool, integer or float numbers"):
+        nn.Parameter("a")
