@@ -360,3 +360,71 @@ def test_parameter_of_integers_or_strings_is_refused():
         nn.Parameter([1, 2])
     with pytest.raises(TypeError, match=r"a Tensor holds bool, integer or float numbers"):
         nn.Parameter("a")
+
+
+# ---------------------------------------------------------------- Sequential
+
+
+def _three_layers():
+    return nn.Sequential([nn.Linear(4, 3, rng=0), nn.ReLU(), nn.Linear(3, 2, rng=1)], name="m")
+
+
+@pytest.mark.parametrize("index", [3, -4, 10**30])
+def test_sequential_index_out_of_range_is_named(index):
+    with pytest.raises(IndexOutOfRangeError, match=rf"'m' has 3 layers: index {index} is out"):
+        _three_layers()[index]
+
+
+@pytest.mark.parametrize(
+    "index, message",
+    [
+        ("0", r"got str '0'; for a layer by name use getattr\(model, '0'\)"),
+        (1.0, r"got float 1.0"),
+        (None, r"got NoneType None"),
+        (True, r"got bool True"),
+    ],
+)
+def test_sequential_index_of_the_wrong_type_is_named(index, message):
+    with pytest.raises(TypeError, match=f"Sequential indices are ints or slices, {message}"):
+        _three_layers()[index]
+
+
+def test_sequential_indexing_slicing_and_item_assignment_as_pytorch():
+    model = _three_layers()
+    assert model[-1] is model[2] and model[np.int64(1)] is model[1]
+    head = model[:2]
+    assert isinstance(head, nn.Sequential) and len(head) == 2 and head[0] is model[0]
+    assert len(model[5:]) == 0
+    model[1] = nn.Tanh()
+    assert isinstance(model[1], nn.Tanh)
+    with pytest.raises(TypeError, match=r"holds Modules, got function \(a function"):
+        model[1] = lambda x: x
+    with pytest.raises(IndexError, match="index 3 is out of range"):
+        model[3] = nn.ReLU()
+    del model[1]
+    assert [type(m).__name__ for m in model] == ["Linear", "Linear"]
+    assert list(dict(model.named_parameters())) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+    with pytest.raises(TypeError, match="Sequential holds Modules, got int"):
+        model.append(3)
+    with pytest.raises(TypeError, match="name must be a string, got int"):
+        nn.Sequential(nn.ReLU(), name=3)
+
+
+@pytest.mark.parametrize(
+    "input_shape, error, message",
+    [
+        ("a", TypeError, r"input_shape must be the shape of one sample.* got 'a'"),
+        ((-1,), TypeError, r"a tuple of ints >= 0 .* got \(-1,\)"),
+        ((4.0,), TypeError, r"got \(4.0,\)"),
+        ((10**6, 10**6), ValueError, r"holds 1,000,000,000,000 numbers per sample"),
+        ((5,), gn.ShapeError, r"summary\(input_shape=\(5,\)\).*last axis must be 4"),
+    ],
+)
+def test_sequential_summary_refuses_bad_input_shapes(input_shape, error, message):
+    with pytest.raises(error, match=message):
+        nn.Sequential(nn.Linear(4, 2, rng=0)).summary(input_shape=input_shape)
+
+
+def test_sequential_summary_takes_an_int_input_shape():
+    text = nn.Sequential(nn.Linear(4, 2, rng=0)).summary(input_shape=4)
+    assert "(None, 2)" in text
