@@ -6,14 +6,41 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.arguments import check_int, check_number
+from glassnet.errors import ShapeError
 from glassnet.rng import RngLike, get_rng
+
+
+def _one_hot(positions: np.ndarray, num_classes: int, dtype: Any) -> np.ndarray:
+    """One-hot rows for ``positions``: only the output is allocated (``np.eye(num_classes)``
+    would build a num_classes x num_classes table first)."""
+    out = np.zeros((*positions.shape, num_classes), dtype=dtype)
+    np.put_along_axis(out, positions[..., None], 1, axis=-1)
+    return out
+
+
+def _fitted(owner: Any, attribute: str) -> Any:
+    value = getattr(owner, attribute, None)
+    if value is None:
+        raise RuntimeError(f"{type(owner).__name__}: call fit() first")
+    return value
+
+
+def _features(owner: Any, X: Any, expected: Any) -> np.ndarray:
+    X = np.asarray(X)
+    if X.shape[1:] != np.shape(expected):
+        raise ShapeError(
+            f"{type(owner).__name__} was fitted on samples of shape {np.shape(expected)}, got "
+            f"data of shape {X.shape}"
+        )
+    return X
 
 
 def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) -> np.ndarray:
     """Integer labels of any shape (...) to one-hot vectors (..., num_classes), as
     ``torch.nn.functional.one_hot``: (N,) -> (N, C), (N, T) -> (N, T, C).
 
-    ``num_classes`` defaults to the largest label + 1.
+    ``num_classes`` defaults to the largest label + 1 (None or -1, as PyTorch).
 
     Examples:
         >>> from glassnet.data import to_one_hot
@@ -26,7 +53,9 @@ def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) 
     labels = np.asarray(y)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"to_one_hot expects integer labels, got dtype {labels.dtype}")
-    if num_classes is None or num_classes < 0:
+    if num_classes is not None:
+        num_classes = check_int("to_one_hot", "num_classes", num_classes, minimum=-1)
+    if num_classes is None or num_classes == -1:
         if not labels.size:
             raise ValueError("to_one_hot: cannot infer num_classes from no labels; pass it")
         num_classes = int(labels.max()) + 1
@@ -35,7 +64,7 @@ def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) 
             f"to_one_hot: labels must lie in [0, {num_classes}), got values from "
             f"{labels.min()} to {labels.max()}"
         )
-    return np.eye(num_classes, dtype=dtype)[labels]
+    return _one_hot(labels, num_classes, dtype)
 
 
 class OneHotEncoder:
@@ -77,7 +106,7 @@ class OneHotEncoder:
         if unseen.any():
             missing = np.unique(labels[unseen]).tolist()[:10]
             raise ValueError(f"OneHotEncoder: labels not seen in fit(): {missing}")
-        return np.eye(len(categories), dtype=self.dtype)[positions]
+        return _one_hot(positions, len(categories), self.dtype)
 
     __call__ = transform
 
@@ -86,7 +115,14 @@ class OneHotEncoder:
 
     def inverse_transform(self, encoded: Any) -> np.ndarray:
         """Back to labels: the category of each row's largest entry (works on probabilities)."""
-        return self._categories()[np.argmax(np.asarray(encoded), axis=-1)]
+        categories = self._categories()
+        encoded = np.asarray(encoded)
+        if encoded.ndim == 0 or encoded.shape[-1] != len(categories):
+            raise ShapeError(
+                f"OneHotEncoder.inverse_transform: rows must have {len(categories)} entries "
+                f"(one per category), got shape {encoded.shape}"
+            )
+        return categories[np.argmax(encoded, axis=-1)]
 
 
 class StandardScaler:
@@ -108,7 +144,8 @@ class StandardScaler:
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        return (np.asarray(X) - self.mean_) / self.scale_
+        X = _features(self, X, _fitted(self, "mean_"))
+        return (X - self.mean_) / self.scale_
 
     __call__ = transform
 
@@ -116,14 +153,23 @@ class StandardScaler:
         return self.fit(X).transform(X)
 
     def inverse_transform(self, X: Any) -> np.ndarray:
-        return np.asarray(X) * self.scale_ + self.mean_
+        X = _features(self, X, _fitted(self, "mean_"))
+        return X * self.scale_ + self.mean_
 
 
 class MinMaxScaler:
     """Map each feature linearly onto ``feature_range`` (default [0, 1])."""
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)) -> None:
-        self.feature_range = feature_range
+        if not isinstance(feature_range, (tuple, list)) or len(feature_range) != 2:
+            raise TypeError(
+                f"MinMaxScaler: feature_range must be a pair (low, high), got {feature_range!r}"
+            )
+        low = check_number("MinMaxScaler", "feature_range[0]", feature_range[0])
+        high = check_number("MinMaxScaler", "feature_range[1]", feature_range[1])
+        if not low < high:
+            raise ValueError(f"MinMaxScaler: feature_range needs low < high, got {feature_range}")
+        self.feature_range = (low, high)
 
     def fit(self, X: Any) -> MinMaxScaler:
         X = np.asarray(X)
@@ -134,7 +180,8 @@ class MinMaxScaler:
 
     def transform(self, X: Any) -> np.ndarray:
         low, high = self.feature_range
-        return (np.asarray(X) - self.min_) / self.span_ * (high - low) + low
+        X = _features(self, X, _fitted(self, "min_"))
+        return (X - self.min_) / self.span_ * (high - low) + low
 
     __call__ = transform
 
@@ -143,7 +190,8 @@ class MinMaxScaler:
 
     def inverse_transform(self, X: Any) -> np.ndarray:
         low, high = self.feature_range
-        return (np.asarray(X) - low) / (high - low) * self.span_ + self.min_
+        X = _features(self, X, _fitted(self, "min_"))
+        return (X - low) / (high - low) * self.span_ + self.min_
 
 
 def train_test_split(
@@ -166,13 +214,27 @@ def train_test_split(
         (8, 2)
     """
     X = np.asarray(X)
+    if X.ndim == 0:
+        raise ShapeError(f"train_test_split: X must have a sample axis, got a scalar {X!r}")
     n = len(X)
-    n_test = int(np.ceil(test_size * n)) if isinstance(test_size, float) else int(test_size)
+    if isinstance(test_size, (float, np.floating)):
+        n_test = int(np.ceil(check_number("train_test_split", "test_size", test_size) * n))
+    elif isinstance(test_size, (int, np.integer)) and not isinstance(test_size, bool):
+        n_test = int(test_size)
+    else:
+        raise TypeError(
+            "train_test_split: test_size must be a fraction (float) or a count (int), got "
+            f"{type(test_size).__name__} {test_size!r}"
+        )
     if not 0 < n_test < n:
         raise ValueError(f"train_test_split: test_size={test_size} leaves no train or test data")
     generator = get_rng(rng)
     if stratify is not None:
         labels = np.asarray(stratify)
+        if labels.shape[:1] != (n,):
+            raise ShapeError(
+                f"train_test_split: X has {n} samples but stratify has shape {labels.shape}"
+            )
         classes, counts = np.unique(labels, return_counts=True)
         test_parts, train_parts = [], []
         per_class = np.round(counts / n * n_test).astype(int)
