@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import ops
+from glassnet.arguments import check_int, check_number
 from glassnet.errors import ShapeError
 from glassnet.ops import (
     cross_entropy,
@@ -64,6 +65,13 @@ REDUCTIONS = ("mean", "sum", "none")
 
 def _pair(loss: str, prediction: Any, target: Any) -> tuple[Tensor, Tensor]:
     """Prediction and target as Tensors of one dtype and exactly one shape."""
+    for what, value in (("prediction", prediction), ("target", target)):
+        kind = value.dtype.kind if isinstance(value, Tensor) else np.asarray(value).dtype.kind
+        if kind not in "biuf":
+            raise TypeError(
+                f"{loss}: {what} must hold numbers, got {type(value).__name__} of dtype "
+                f"{np.asarray(value).dtype}"
+            )
     p = prediction if isinstance(prediction, Tensor) else Tensor(prediction)
     if p.dtype.kind != "f":
         p = p.astype(np.float32)
@@ -112,6 +120,7 @@ def huber_loss(prediction: Any, target: Any, delta: float = 1.0, reduction: str 
 
     Written as ``0.5 q^2 + delta (|e| - q)`` with ``q = min(|e|, delta)``, one smooth formula.
     """
+    delta = check_number("huber_loss", "delta", delta, low=0.0, low_open=True)
     p, t = _pair("huber_loss", prediction, target)
     error = ops.abs(p - t)
     quadratic = ops.minimum(error, delta)
@@ -302,7 +311,8 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     labels = as_array(tensor)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"one_hot: needs integer class indices, got dtype {labels.dtype}")
-    if num_classes < 0:
+    num_classes = check_int("one_hot", "num_classes", num_classes, minimum=-1)
+    if num_classes == -1:
         if not labels.size:
             raise ValueError("one_hot: cannot infer num_classes from an empty Tensor; pass it")
         num_classes = int(labels.max()) + 1
@@ -311,7 +321,9 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
             f"one_hot: class values must lie in [0, {num_classes}), got values from "
             f"{labels.min()} to {labels.max()}"
         )
-    return Tensor(np.eye(num_classes, dtype=np.int64)[labels])
+    out = np.zeros((*labels.shape, num_classes), dtype=np.int64)  # no (C, C) table first
+    np.put_along_axis(out, labels[..., None], 1, axis=-1)
+    return Tensor(out)
 
 
 def _classes_second(x: Tensor) -> Tensor:

@@ -6,6 +6,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import nn
+from glassnet.nn import functional as F
 from glassnet.nn import init
 from glassnet.nn.layers import EmbeddingOp, IndexOutOfRangeError
 from glassnet.nn.state import IncompatibleKeys, StateDictKeyError
@@ -249,7 +250,7 @@ def test_fans_of_small_shapes():
     [
         (lambda: init.Normal(0.0, -1.0), ValueError, r"Normal: std must be a finite number in"),
         (lambda: init.Normal("a"), TypeError, r"Normal: mean must be a number, got str"),
-        (lambda: init.Uniform(1.0, 0.0), ValueError, r"Uniform: high must be .* \[1.0, inf\]"),
+        (lambda: init.Uniform(1.0, 0.0), ValueError, r"Uniform: high must be .* \[1.0, inf\)"),
         (lambda: init.Uniform(0.0, float("inf")), ValueError, r"Uniform: high must be a finite"),
         (lambda: init.GlorotUniform(gain=-1), ValueError, r"GlorotUniform: gain must be"),
         (lambda: init.GlorotNormal(gain="x"), TypeError, r"GlorotNormal: gain must be a number"),
@@ -428,3 +429,36 @@ def test_sequential_summary_refuses_bad_input_shapes(input_shape, error, message
 def test_sequential_summary_takes_an_int_input_shape():
     text = nn.Sequential(nn.Linear(4, 2, rng=0)).summary(input_shape=4)
     assert "(None, 2)" in text
+
+
+# ---------------------------------------------------------------- losses
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: nn.HuberLoss(-1.0), ValueError, r"HuberLoss: delta must be .* \(0.0, inf\)"),
+        (lambda: nn.HuberLoss(0), ValueError, r"HuberLoss: delta must be .* got 0"),
+        (lambda: nn.HuberLoss("a"), TypeError, r"HuberLoss: delta must be a number, got str"),
+        (lambda: nn.CrossEntropyLoss(label_smoothing=2), ValueError, r"label_smoothing .*2"),
+        (lambda: nn.CrossEntropyLoss(ignore_index=1.5), TypeError, r"ignore_index must be an"),
+        (lambda: nn.MSELoss("avg"), ValueError, r"MSELoss: reduction must be one of"),
+    ],
+)
+def test_losses_refuse_bad_settings(make, error, message):
+    with pytest.raises(error, match=message):  # a negative delta gave a negative loss before
+        make()
+
+
+def test_losses_refuse_targets_that_are_not_numbers_and_one_hot_checks_num_classes():
+    with pytest.raises(TypeError, match=r"mse_loss: target must hold numbers, got list of dtype"):
+        nn.MSELoss()(np.ones(2), ["a", "b"])
+    with pytest.raises(ValueError, match=r"huber_loss: delta must be"):
+        F.huber_loss(np.ones(2), np.zeros(2), delta=-1.0)
+    with pytest.raises(TypeError, match=r"one_hot: num_classes must be an int, got float 2.5"):
+        F.one_hot(np.array([0, 1]), 2.5)
+    with pytest.raises(ValueError, match=r"one_hot: num_classes must be an int >= -1, got -5"):
+        F.one_hot(np.array([0, 1]), -5)
+    wide = F.one_hot(np.array([[3], [1]]), 10**7)  # np.eye built a 10^7 x 10^7 table first
+    assert wide.shape == (2, 1, 10**7) and int(wide.numpy().sum()) == 2
+    assert wide.numpy()[0, 0, 3] == 1 and wide.numpy()[1, 0, 1] == 1
