@@ -231,6 +231,16 @@ def check_layer_gradients(
             f"check_layer_gradients: dtype must be a float dtype (central differences need "
             f"fractions), got {dtype}"
         )
+    random = [
+        f"{name or type(layer).__name__} ({type(m).__name__}, p={m.p})"
+        for name, m in layer.named_modules()
+        if m.training and getattr(m, "p", 0) and type(m).__name__ == "Dropout"
+    ]
+    if random:
+        raise ValueError(
+            f"check_layer_gradients: {', '.join(random)} drops at random in training mode, so "
+            "no two forwards agree; check layer.eval() (or a copy without dropout)"
+        )
     module = copy.deepcopy(layer).to(dtype)
     generator = get_rng(rng)
     params = dict(module.named_parameters())

@@ -55,6 +55,12 @@ class Registry:
                     f"unknown {self.kind} {name_or_object!r}; choose one of {sorted(self.entries)}"
                 )
             return factory(*args, **kwargs) if self.instantiate else factory
+        if isinstance(name_or_object, type):  # the class itself, as in activation=nn.ReLU
+            cls = name_or_object.__name__
+            raise TypeError(
+                f"a {self.kind} must be a name or an object, got the class {cls}; pass an "
+                f"instance, {cls}(), or a name"
+            )
         if self.accepts(name_or_object):
             return name_or_object
         article = "an" if self.kind[:1] in "aeiou" else "a"

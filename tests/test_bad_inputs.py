@@ -307,3 +307,31 @@ def test_plots_refuse_bad_inputs_by_name():
     for call, error, message in cases:
         with pytest.raises(error, match=message):
             call()
+
+
+def test_plot_history_refuses_lists_of_different_lengths_and_non_lists():
+    from glassnet.viz import plot_history
+
+    with pytest.raises(ValueError, match=r"'val_loss' has 2 values but 'loss' has 3"):
+        plot_history({"loss": [3.0, 2.0, 1.0], "val_loss": [3.0, 2.0]})  # matplotlib's error
+    with pytest.raises(TypeError, match=r"'loss' must be a list of per-epoch values, got float"):
+        plot_history({"loss": 1.0})
+
+
+def test_registries_name_a_class_given_instead_of_an_instance():
+    with pytest.raises(TypeError, match=r"got the class ReLU; pass an instance, ReLU\(\)"):
+        nn.Dense(2, 2, nn.ReLU)
+    with pytest.raises(TypeError, match=r"got the class HeNormal; pass an instance, HeNormal\(\)"):
+        nn.Linear(2, 2, weight_init=nn.init.HeNormal)  # "HeNormal() takes no arguments" before
+
+
+def test_check_layer_gradients_refuses_dropout_in_training_mode():
+    model = nn.Sequential(nn.Linear(3, 2, rng=0), nn.Dropout(0.5))
+    with pytest.raises(ValueError, match=r"1 \(Dropout, p=0.5\) drops at random in training"):
+        gn.check_layer_gradients(model, (4, 3))
+    assert gn.check_layer_gradients(model.eval(), (4, 3), samples=1)["input"] < 1e-6
+
+
+def test_sequential_slice_step_zero_is_named():
+    with pytest.raises(ValueError, match=r"Sequential: a slice step cannot be zero"):
+        nn.Sequential(nn.ReLU())[::0]

@@ -97,6 +97,8 @@ class Sequential(Module):
         """
         layers = list(self._modules.values())
         if isinstance(index, slice):
+            if index.step == 0:
+                raise ValueError("Sequential: a slice step cannot be zero")
             return Sequential(layers[index], name=self.name)
         return layers[self._position(index)]
 

@@ -56,6 +56,19 @@ def plot_history(history: Any, metrics: Any = None) -> Any:
     unknown = [name for name in names if name not in logs]
     if unknown:
         raise ValueError(f"plot_history: the history has no {unknown}; it holds {sorted(logs)}")
+    for key in [*names, *(f"val_{n}" for n in names if f"val_{n}" in logs)]:
+        values = logs[key]
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise TypeError(
+                f"plot_history: {key!r} must be a list of per-epoch values, got "
+                f"{type(values).__name__}"
+            )
+        train = key.removeprefix("val_") if key.startswith("val_") else key
+        if len(values) != len(logs[train]):
+            raise ValueError(
+                f"plot_history: {key!r} has {len(values)} values but {train!r} has "
+                f"{len(logs[train])}; one per epoch each"
+            )
     plt = _pyplot()
     figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.6), squeeze=False)
     for ax, name in zip(axes[0], names):
