@@ -49,7 +49,9 @@ class Initializer:
             ValueError: a negative size.
         """
         name = type(self).__name__
-        if isinstance(shape, (str, bytes)) or not isinstance(shape, (int, np.integer, Sequence)):
+        if isinstance(shape, (str, bytes)) or not isinstance(
+            shape, (int, np.integer, Sequence, np.ndarray)
+        ):
             raise TypeError(f"{name}: shape must be an int or a tuple of ints, got {shape!r}")
         sizes = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         shape = tuple(check_int(name, f"shape {sizes!r}: each size", n) for n in sizes)

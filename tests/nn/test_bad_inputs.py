@@ -243,6 +243,7 @@ def test_fans_of_small_shapes():
     assert init.fans((3, 4, 2, 2)) == (12, 16)
     assert init.fans((0, 4)) == (0, 4)
     np.testing.assert_array_equal(init.Ones()(3), [1.0, 1.0, 1.0])  # an int shape is (n,)
+    assert init.Ones()(np.array([2, 1])).shape == (2, 1)  # an array of sizes, like x.shape
 
 
 @pytest.mark.parametrize(
