@@ -203,6 +203,7 @@ def check_layer_gradients(
     """
     import copy
 
+    from glassnet.nn.layers import Dropout
     from glassnet.nn.module import Module
     from glassnet.rng import get_rng
 
@@ -232,9 +233,9 @@ def check_layer_gradients(
             f"fractions), got {dtype}"
         )
     random = [
-        f"{name or type(layer).__name__} ({type(m).__name__}, p={m.p})"
+        f"{name or type(layer).__name__} (Dropout, p={m.p})"
         for name, m in layer.named_modules()
-        if m.training and getattr(m, "p", 0) and type(m).__name__ == "Dropout"
+        if isinstance(m, Dropout) and m.training and m.p > 0
     ]
     if random:
         raise ValueError(
