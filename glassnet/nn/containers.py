@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,12 @@ class Sequential(Module):
         super().__init__()
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
+        if len(layers) == 1 and isinstance(layers[0], Mapping):
+            raise TypeError(
+                "Sequential takes its layers in order, as a list or as arguments; named layers "
+                "(PyTorch's Sequential(OrderedDict(...))) are not supported: the layers are "
+                "named 0, 1, ... by position"
+            )
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Sequential: name must be a string, got {type(name).__name__}")
         self.name = name or "sequential"
