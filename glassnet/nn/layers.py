@@ -97,6 +97,8 @@ class Linear(Module):
         self.bias: Parameter | None = None
         if in_features is not None:
             self._build(in_features)
+        else:
+            get_rng(rng)  # a bad rng fails now, not at the first call
 
     def _build(self, in_features: int) -> Parameter:
         rng = get_rng(self._rng)

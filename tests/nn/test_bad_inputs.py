@@ -31,6 +31,11 @@ def test_linear_refuses_bad_sizes(args, error, message):
         nn.Linear(*args)
 
 
+def test_lazy_linear_checks_its_rng_when_built():
+    with pytest.raises(TypeError, match=r"rng must be a numpy.random.Generator, an int seed"):
+        nn.Dense(3, activation="relu", rng="seed")  # failed only at the first call before
+
+
 def test_linear_bias_must_be_a_bool():
     with pytest.raises(TypeError, match="Linear: bias must be True or False, got str 'no'"):
         nn.Linear(2, 2, bias="no")
