@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.arguments import check_int, check_number
 from glassnet.autograd import engine, graph
 from glassnet.tensor import Tensor, as_array
 
@@ -19,23 +20,51 @@ class GradientCheckError(AssertionError):
     """An analytical gradient disagrees with central differences."""
 
 
+def _tolerances(owner: str, eps: float | None, atol: float, rtol: float) -> None:
+    if eps is not None:
+        check_number(owner, "eps", eps, low=0.0, low_open=True)
+    check_number(owner, "atol", atol, low=0.0)
+    check_number(owner, "rtol", rtol, low=0.0)
+
+
+def _numbers(owner: str, what: str, value: Any) -> np.ndarray:
+    try:
+        array = as_array(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{owner}: {what} is not an array of numbers: {error}") from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{owner}: {what} must hold numbers, got dtype {array.dtype} from "
+            f"{type(value).__name__}"
+        )
+    return array
+
+
 def check_same(expected: Any, actual: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
     """Assert that two arrays (or Tensors) have the same shape and values within tolerance.
 
     Raises an AssertionError naming the worst element, both values and how many differ.
+    Booleans and integers compare as numbers, complex values by the size of the difference.
+
+    Raises:
+        TypeError: something that is not numbers (strings, None, objects).
+        ValueError: a negative tolerance.
 
     Examples:
         >>> import glassnet as gn
         >>> gn.check_same([1.0, 2.0], gn.tensor([1.0, 2.0]))
         True
     """
-    expected, actual = as_array(expected), as_array(actual)
+    _tolerances("check_same", None, atol, rtol)
+    expected = _numbers("check_same", "expected", expected)
+    actual = _numbers("check_same", "actual", actual)
     if expected.shape != actual.shape:
         raise AssertionError(f"shapes differ: expected {expected.shape}, got {actual.shape}")
     if expected.size == 0:
         return True
-    e = expected.astype(np.float64)
-    a = actual.astype(np.float64)
+    complex_ = "c" in (expected.dtype.kind, actual.dtype.kind)
+    e = expected.astype(np.complex128 if complex_ else np.float64)
+    a = actual.astype(np.complex128 if complex_ else np.float64)
     tolerance = atol + rtol * np.abs(e)
     bad = ~(np.abs(a - e) <= tolerance)  # NaN compares False, so it counts as bad
     bad &= ~(np.isnan(e) & np.isnan(a))
@@ -45,8 +74,8 @@ def check_same(expected: Any, actual: Any, rtol: float = 1e-5, atol: float = 1e-
     worst = np.unravel_index(int(np.argmax(excess)), e.shape)
     raise AssertionError(
         f"{int(bad.sum())} of {e.size} elements differ (rtol={rtol}, atol={atol}); worst at "
-        f"index {tuple(int(i) for i in worst)}: expected {float(e[worst])!r}, "
-        f"got {float(a[worst])!r}"
+        f"index {tuple(int(i) for i in worst)}: expected {e[worst].item()!r}, "
+        f"got {a[worst].item()!r}"
     )
 
 
@@ -89,7 +118,7 @@ def gradcheck(
     passed through unchanged. A non-scalar output is projected on a fixed random direction
     ``v`` (the check is on ``sum(fn(*inputs) * v)``), so every output element takes part.
 
-    Returns True, or raises :class:`GradientCheckError` naming the input, the worst element
+    Returns True, or raises ``GradientCheckError`` naming the input, the worst element
     and both values.
 
     Examples:
@@ -98,6 +127,14 @@ def gradcheck(
         >>> gn.gradcheck(lambda t: (t * t).sum(axis=1), [x])
         True
     """
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__}")
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError(
+            "gradcheck: inputs must be a list or tuple of fn's arguments, such as [x], got "
+            f"{type(inputs).__name__}"
+        )
+    _tolerances("gradcheck", eps, atol, rtol)
     args = [
         Tensor(x.data.astype(np.float64), requires_grad=True)
         if isinstance(x, Tensor) and x.requires_grad
@@ -166,8 +203,45 @@ def check_layer_gradients(
     """
     import copy
 
+    from glassnet.nn.layers import Dropout
+    from glassnet.nn.module import Module
     from glassnet.rng import get_rng
 
+    if not isinstance(layer, Module):
+        raise TypeError(
+            f"check_layer_gradients: layer must be a Module, got {type(layer).__name__} "
+            "(for a function, use gradcheck)"
+        )
+    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
+        raise TypeError(
+            "check_layer_gradients: input_shape must be a tuple of ints including the batch "
+            f"axis, such as (4, 3), got {input_shape!r}"
+        )
+    input_shape = tuple(
+        check_int("check_layer_gradients", f"input_shape {tuple(input_shape)!r}: each size", n)
+        for n in input_shape
+    )
+    check_int("check_layer_gradients", "samples", samples, minimum=1)
+    _tolerances("check_layer_gradients", eps, atol, rtol)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"check_layer_gradients: {dtype!r} is not a dtype") from None
+    if dtype.kind != "f":
+        raise TypeError(
+            f"check_layer_gradients: dtype must be a float dtype (central differences need "
+            f"fractions), got {dtype}"
+        )
+    random = [
+        f"{name or type(layer).__name__} (Dropout, p={m.p})"
+        for name, m in layer.named_modules()
+        if isinstance(m, Dropout) and m.training and m.p > 0
+    ]
+    if random:
+        raise ValueError(
+            f"check_layer_gradients: {', '.join(random)} drops at random in training mode, so "
+            "no two forwards agree; check layer.eval() (or a copy without dropout)"
+        )
     module = copy.deepcopy(layer).to(dtype)
     generator = get_rng(rng)
     params = dict(module.named_parameters())

@@ -38,3 +38,17 @@ class FileFormatError(ValueError):
         ...     print(str(error).endswith("not a glassnet file (neither safetensors nor .npz)"))
         True
     """
+
+
+class IndexOutOfRangeError(IndexError):
+    """An index outside the range of what it indexes (an Embedding's rows, a Sequential's
+    layers); the message names the container, the bad index and the valid range.
+
+    Examples:
+        >>> from glassnet import nn
+        >>> try:
+        ...     nn.Embedding(3, 2)(np.array([0, 5]))
+        ... except IndexError as e:
+        ...     print(e)
+        Embedding(3, 2) got index 5 at position (1,): indices must be in [0, 3)
+    """

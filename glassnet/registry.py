@@ -55,15 +55,33 @@ class Registry:
                     f"unknown {self.kind} {name_or_object!r}; choose one of {sorted(self.entries)}"
                 )
             return factory(*args, **kwargs) if self.instantiate else factory
+        if isinstance(name_or_object, type):  # the class itself, as in activation=nn.ReLU
+            cls = name_or_object.__name__
+            raise TypeError(
+                f"a {self.kind} must be a name or an object, got the class {cls}; pass an "
+                f"instance, {cls}(), or a name"
+            )
         if self.accepts(name_or_object):
             return name_or_object
+        article = "an" if self.kind[:1] in "aeiou" else "a"
         raise TypeError(
-            f"a {self.kind} must be a name or a {self.kind} object, "
-            f"got {type(name_or_object).__name__}"
+            f"{article} {self.kind} must be a name or {article} {self.kind} object, "
+            f"got {type(name_or_object).__name__} {name_or_object!r}"
         )
 
     def register(self, name: str, factory: Any) -> None:
-        """Make ``name`` available (e.g. a user's own activation for ``Dense(activation=name)``)."""
+        """Make ``name`` available (e.g. a user's own activation for ``Dense(activation=name)``).
+
+        Raises:
+            TypeError: a name that is not a string, or a factory that cannot be called.
+        """
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{self.kind} names are non-empty strings, got {name!r}")
+        if not callable(factory):
+            raise TypeError(
+                f"register({name!r}): the {self.kind} factory must be callable (a class or "
+                f"a function), got {type(factory).__name__}"
+            )
         self.entries[name.lower()] = factory
 
     def __contains__(self, name: object) -> bool:

@@ -1,7 +1,7 @@
 """Randomness: a global generator for convenience, an explicit one where reproducibility matters.
 
 Every random thing in glassnet takes ``rng``: a ``np.random.Generator``, an int seed, or None for
-the global generator that :func:`manual_seed` resets.
+the global generator that ``manual_seed`` resets.
 """
 
 from __future__ import annotations
@@ -13,8 +13,20 @@ RngLike = np.random.Generator | int | None
 _global_rng = np.random.default_rng()
 
 
+def _seed(seed: object, where: str) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"{where}: a seed must be an int >= 0, got {type(seed).__name__} {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{where}: a seed must be an int >= 0, got {seed}")
+    return int(seed)
+
+
 def manual_seed(seed: int) -> np.random.Generator:
     """Reset the global generator, so code that passes ``rng=None`` becomes reproducible.
+
+    Raises:
+        TypeError: a seed that is not an int (a float, a string, None).
+        ValueError: a negative seed.
 
     Examples:
         >>> import glassnet as gn
@@ -24,7 +36,7 @@ def manual_seed(seed: int) -> np.random.Generator:
         True
     """
     global _global_rng
-    _global_rng = np.random.default_rng(seed)
+    _global_rng = np.random.default_rng(_seed(seed, "manual_seed"))
     return _global_rng
 
 
@@ -35,7 +47,7 @@ def get_rng(rng: RngLike = None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
+        return np.random.default_rng(_seed(rng, "rng"))
     raise TypeError(
         f"rng must be a numpy.random.Generator, an int seed or None; got {type(rng).__name__}"
     )

@@ -20,10 +20,60 @@ Examples:
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from glassnet.rng import RngLike, get_rng  # a leaf module: the scalar engine uses nothing else
+from glassnet.arguments import check_int  # leaf modules: the scalar engine uses nothing else
+from glassnet.errors import ShapeError
+from glassnet.rng import RngLike, get_rng
+
+
+class ScalarDomainError(ValueError):
+    """A ``Value`` operation outside its function's domain: the log of a number <= 0, a
+    negative number to a fractional power. The message names the operation and the number.
+
+    Examples:
+        >>> from glassnet.scalar import Value
+        >>> try:
+        ...     Value(-1.0).log()
+        ... except ValueError as e:
+        ...     print(e)
+        Value.log(-1): log needs a positive number
+    """
+
+
+class ScalarZeroDivisionError(ZeroDivisionError):
+    """A ``Value`` divided by zero, or zero raised to a negative power."""
+
+
+def _number(data: Any, where: str) -> float:
+    if isinstance(data, numbers.Real):  # int, float, bool and NumPy's real scalars
+        return float(data)
+    raise TypeError(f"{where}: a Value holds a real number, got {type(data).__name__} {data!r}")
+
+
+def _operand(other: Any, op: str) -> Value:
+    if isinstance(other, Value):
+        return other
+    return Value(_number(other, f"Value {op} {type(other).__name__}"))
+
+
+def _power(base: float, exponent: float) -> float:
+    """``base ** exponent`` as a real number, or a named error where there is none."""
+    if base == 0 and exponent < 0:
+        raise ScalarZeroDivisionError(
+            f"Value ** {exponent:g}: zero cannot be raised to a negative power"
+        )
+    if base < 0 and not exponent.is_integer():
+        raise ScalarDomainError(
+            f"Value({base:g}) ** {exponent:g}: a negative number to a fractional power is "
+            "not a real number"
+        )
+    try:
+        return base**exponent
+    except OverflowError:
+        return math.inf if base > 0 or exponent % 2 == 0 else -math.inf
 
 
 class Value:
@@ -37,7 +87,7 @@ class Value:
     """
 
     def __init__(self, data: float, label: str = "", _prev: tuple[Value, ...] = (), _op: str = ""):
-        self.data = float(data)
+        self.data = _number(data, "Value")
         self.grad = 0.0
         self.label = label
         self._prev = _prev
@@ -51,7 +101,7 @@ class Value:
     # Every operation: compute the output, then say how its gradient flows to the inputs.
     # Gradients are added (+=), never assigned: a value used twice gets both contributions.
     def __add__(self, other: Any) -> Value:
-        other = other if isinstance(other, Value) else Value(other)
+        other = _operand(other, "+")
         out = Value(self.data + other.data, _prev=(self, other), _op="+")
 
         def _backward() -> None:
@@ -62,7 +112,7 @@ class Value:
         return out
 
     def __mul__(self, other: Any) -> Value:
-        other = other if isinstance(other, Value) else Value(other)
+        other = _operand(other, "*")
         out = Value(self.data * other.data, _prev=(self, other), _op="*")
 
         def _backward() -> None:
@@ -72,19 +122,48 @@ class Value:
         out._backward = _backward
         return out
 
-    def __pow__(self, exponent: float) -> Value:
-        if not isinstance(exponent, (int, float)):
-            raise TypeError("Value ** exponent: the exponent must be a number (int or float)")
-        out = Value(self.data**exponent, _prev=(self,), _op=f"**{exponent:g}")
+    def __pow__(self, exponent: Any) -> Value:
+        if isinstance(exponent, Value):
+            return self._pow_value(exponent)
+        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
+            raise TypeError(
+                f"Value ** exponent: the exponent must be a number or a Value, got "
+                f"{type(exponent).__name__} {exponent!r}"
+            )
+        exponent = float(exponent)
+        out = Value(_power(self.data, exponent), _prev=(self,), _op=f"**{exponent:g}")
 
         def _backward() -> None:
-            self.grad += exponent * self.data ** (exponent - 1) * out.grad
+            if exponent != 0.0:  # d/dx x^0 = 0, even at x = 0
+                self.grad += exponent * _power(self.data, exponent - 1) * out.grad
 
         out._backward = _backward
         return out
 
+    def _pow_value(self, exponent: Value) -> Value:
+        """``self ** exponent`` with both differentiable: d/db a^b = a^b ln a (NaN for a < 0
+        and 0 for a = 0, as PyTorch)."""
+        out = Value(_power(self.data, exponent.data), _prev=(self, exponent), _op="**")
+
+        def _backward() -> None:
+            b = exponent.data
+            if b != 0.0:
+                self.grad += b * _power(self.data, b - 1) * out.grad
+            if self.data > 0:
+                exponent.grad += out.data * math.log(self.data) * out.grad
+            elif self.data < 0:
+                exponent.grad += math.nan
+
+        out._backward = _backward
+        return out
+
+    def __rpow__(self, base: Any) -> Value:
+        return _operand(base, "**") ** self
+
     def exp(self) -> Value:
-        out = Value(math.exp(self.data), _prev=(self,), _op="exp")
+        # past e^709 a float overflows: inf, as the tensor engine (NumPy) gives
+        value = math.exp(self.data) if self.data < 709.78 else math.inf
+        out = Value(value, _prev=(self,), _op="exp")
 
         def _backward() -> None:
             self.grad += out.data * out.grad
@@ -93,6 +172,8 @@ class Value:
         return out
 
     def log(self) -> Value:
+        if self.data <= 0:
+            raise ScalarDomainError(f"Value.log({self.data:g}): log needs a positive number")
         out = Value(math.log(self.data), _prev=(self,), _op="log")
 
         def _backward() -> None:
@@ -134,10 +215,13 @@ class Value:
         return self * -1.0
 
     def __sub__(self, other: Any) -> Value:
-        return self + (-other)
+        return self + (-_operand(other, "-"))
 
     def __truediv__(self, other: Any) -> Value:
-        return self * (other if isinstance(other, Value) else Value(other)) ** -1
+        other = _operand(other, "/")
+        if other.data == 0:
+            raise ScalarZeroDivisionError(f"Value division by zero: {self.data:g} / 0")
+        return self * other**-1
 
     def __radd__(self, other: Any) -> Value:
         return self + other
@@ -146,10 +230,10 @@ class Value:
         return self * other
 
     def __rsub__(self, other: Any) -> Value:
-        return Value(other) - self
+        return _operand(other, "-") - self
 
     def __rtruediv__(self, other: Any) -> Value:
-        return Value(other) / self
+        return _operand(other, "/") / self
 
     def backward(self) -> None:
         """Fill ``grad`` of every value this one depends on (this one's grad is set to 1)."""
@@ -184,12 +268,16 @@ class Neuron(Module):
     """w . x + b, then tanh when ``nonlin`` (the lesson's choice), else linear."""
 
     def __init__(self, nin: int, nonlin: bool = True, rng: RngLike = None) -> None:
+        check_int("Neuron", "nin", nin)
         generator = get_rng(rng)
         self.w = [Value(generator.uniform(-1, 1), label="w") for _ in range(nin)]
         self.b = Value(0.0, label="b")
         self.nonlin = nonlin
 
     def __call__(self, x: Iterable[Any]) -> Value:
+        x = list(x)
+        if len(x) != len(self.w):
+            raise ShapeError(f"{self!r} got {len(x)} inputs: it takes {len(self.w)}")
         activation = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return activation.tanh() if self.nonlin else activation
 
@@ -204,6 +292,8 @@ class Layer(Module):
     """``nout`` neurons reading the same inputs."""
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True, rng: RngLike = None) -> None:
+        check_int("Layer", "nin", nin)
+        check_int("Layer", "nout", nout, minimum=1)
         generator = get_rng(rng)
         self.neurons = [Neuron(nin, nonlin, generator) for _ in range(nout)]
 
@@ -230,6 +320,12 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: list[int], rng: RngLike = None) -> None:
+        check_int("MLP", "nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {nouts!r}")
+        nouts = [check_int("MLP", f"nouts {nouts!r}: each size", n, minimum=1) for n in nouts]
+        if not nouts:
+            raise ValueError("MLP: nouts must name at least one layer size, got []")
         generator = get_rng(rng)
         sizes = [nin, *nouts]
         last = len(nouts) - 1  # the output layer is linear

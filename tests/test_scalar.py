@@ -122,7 +122,12 @@ def test_modules_and_a_small_mlp_learning_four_points():
     assert MLP(3, [4, 1], rng=7).parameters()[0].data == MLP(3, [4, 1], rng=7).parameters()[0].data
 
 
-def test_exponent_must_be_a_number():
-    with pytest.raises(TypeError, match="exponent"):
-        Value(2.0) ** Value(2.0)
+def test_exponent_must_be_a_number_or_a_value():
+    with pytest.raises(TypeError, match="the exponent must be a number or a Value, got str"):
+        Value(2.0) ** "2"
+    a, b = Value(2.0), Value(3.0)
+    out = a**b  # both differentiable: d/da = b a^(b-1) = 12, d/db = a^b ln a = 8 ln 2
+    out.backward()
+    assert out.data == 8.0 and a.grad == 12.0 and b.grad == pytest.approx(8 * math.log(2))
+    assert (2**b).data == 8.0
     assert math.isclose(Value(-800.0).sigmoid().data, 0.0, abs_tol=1e-300)

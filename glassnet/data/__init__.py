@@ -11,6 +11,12 @@ from glassnet.data.preprocessing import (
 )
 
 __all__ = [
-    "DataLoader", "Dataset", "MinMaxScaler", "OneHotEncoder", "StandardScaler", "datasets",
-    "to_one_hot", "train_test_split",
-]  # fmt: skip
+    "DataLoader",
+    "Dataset",
+    "MinMaxScaler",
+    "OneHotEncoder",
+    "StandardScaler",
+    "datasets",
+    "to_one_hot",
+    "train_test_split",
+]

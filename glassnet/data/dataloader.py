@@ -7,6 +7,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from glassnet.errors import ShapeError
 from glassnet.rng import RngLike, get_rng
 
 
@@ -35,7 +36,7 @@ def as_samples(value: Any, name: str, where: str, finite: bool = True) -> np.nda
     except ValueError as error:  # NumPy's complaint about ragged nested lists
         raise ValueError(f"{where}: {name} is not a regular array ({error})") from None
     if array.ndim == 0:
-        raise ValueError(f"{where}: {name} must hold samples along its first axis, got {value!r}")
+        raise ShapeError(f"{where}: {name} must hold samples along its first axis, got {value!r}")
     if len(array) == 0:
         raise ValueError(f"{where}: {name} is empty (shape {array.shape}): there are no samples")
     if finite:
@@ -60,7 +61,7 @@ def check_finite(array: np.ndarray, name: str, where: str) -> None:
 def check_same_length(X: Any, y: Any, where: str, names: tuple[str, str] = ("X", "y")) -> None:
     """Raise ValueError unless X and y hold the same number of samples."""
     if len(X) != len(y):
-        raise ValueError(f"{where}: {names[0]} has {len(X)} samples but {names[1]} has {len(y)}")
+        raise ShapeError(f"{where}: {names[0]} has {len(X)} samples but {names[1]} has {len(y)}")
 
 
 @runtime_checkable

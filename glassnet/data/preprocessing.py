@@ -6,7 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.arguments import check_number
 from glassnet.data.dataloader import as_samples, check_same_length
+from glassnet.errors import ShapeError
+from glassnet.ops.encoding import one_hot_array
 from glassnet.rng import RngLike, get_rng
 
 
@@ -14,7 +17,7 @@ def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) 
     """Integer labels of any shape (...) to one-hot vectors (..., num_classes), as
     ``torch.nn.functional.one_hot``: (N,) -> (N, C), (N, T) -> (N, T, C).
 
-    ``num_classes`` defaults to the largest label + 1.
+    ``num_classes`` defaults to the largest label + 1 (None or -1, as PyTorch).
 
     Examples:
         >>> from glassnet.data import to_one_hot
@@ -24,19 +27,7 @@ def to_one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) 
         >>> to_one_hot([[0, 1, 1], [2, 0, 1]]).shape
         (2, 3, 3)
     """
-    labels = np.asarray(y)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"to_one_hot expects integer labels, got dtype {labels.dtype}")
-    if num_classes is None or num_classes < 0:
-        if not labels.size:
-            raise ValueError("to_one_hot: cannot infer num_classes from no labels; pass it")
-        num_classes = int(labels.max()) + 1
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(
-            f"to_one_hot: labels must lie in [0, {num_classes}), got values from "
-            f"{labels.min()} to {labels.max()}"
-        )
-    return np.eye(num_classes, dtype=dtype)[labels]
+    return one_hot_array(y, num_classes, dtype, op="to_one_hot")
 
 
 class OneHotEncoder:
@@ -78,7 +69,7 @@ class OneHotEncoder:
         if unseen.any():
             missing = np.unique(labels[unseen]).tolist()[:10]
             raise ValueError(f"OneHotEncoder: labels not seen in fit(): {missing}")
-        return np.eye(len(categories), dtype=self.dtype)[positions]
+        return one_hot_array(positions, len(categories), self.dtype, op="OneHotEncoder")
 
     __call__ = transform
 
@@ -87,7 +78,14 @@ class OneHotEncoder:
 
     def inverse_transform(self, encoded: Any) -> np.ndarray:
         """Back to labels: the category of each row's largest entry (works on probabilities)."""
-        return self._categories()[np.argmax(np.asarray(encoded), axis=-1)]
+        categories = self._categories()
+        encoded = np.asarray(encoded)
+        if encoded.ndim == 0 or encoded.shape[-1] != len(categories):
+            raise ShapeError(
+                f"OneHotEncoder.inverse_transform: rows must have {len(categories)} entries "
+                f"(one per category), got shape {encoded.shape}"
+            )
+        return categories[np.argmax(encoded, axis=-1)]
 
 
 class StandardScaler:
@@ -127,12 +125,12 @@ class MinMaxScaler:
     """Map each feature linearly onto ``feature_range`` (default [0, 1])."""
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)) -> None:
-        try:
-            low, high = (float(v) for v in feature_range)
-        except (TypeError, ValueError):
+        if not isinstance(feature_range, (tuple, list)) or len(feature_range) != 2:
             raise TypeError(
-                f"MinMaxScaler: feature_range must be two numbers, got {feature_range!r}"
-            ) from None
+                f"MinMaxScaler: feature_range must be a pair (low, high), got {feature_range!r}"
+            )
+        low = check_number("MinMaxScaler", "feature_range[0]", feature_range[0])
+        high = check_number("MinMaxScaler", "feature_range[1]", feature_range[1])
         if not low < high:  # also refuses NaN
             raise ValueError(f"MinMaxScaler: feature_range needs low < high, got {feature_range}")
         self.feature_range = feature_range
@@ -171,7 +169,7 @@ def _fitted_input(scaler: Any, attribute: str, X: Any, method: str) -> np.ndarra
     X = np.asarray(X)
     features = np.shape(fitted)
     if X.shape[1:] != features and not (X.ndim == 1 and features == ()):
-        raise ValueError(
+        raise ShapeError(
             f"{where}: X has samples of shape {X.shape[1:]} but the scaler was fitted on "
             f"samples of shape {features}"
         )

@@ -23,7 +23,8 @@ from glassnet.nn.activations import (
     get_activation,
 )
 from glassnet.nn.containers import Sequential
-from glassnet.nn.layers import BatchNorm1d, Bias, Dense, Dropout, Embedding, Flatten, Linear
+from glassnet.nn.embedding import Embedding
+from glassnet.nn.layers import BatchNorm1d, Bias, Dense, Dropout, Flatten, Linear
 from glassnet.nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -42,11 +43,40 @@ from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 
 __all__ = [
-    "ELU", "GELU", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Bias", "BinaryCrossentropy",
-    "CategoricalCrossentropy", "CrossEntropyLoss", "Dense", "Dropout", "Embedding", "Flatten",
-    "HuberLoss", "Identity",
-    "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "Loss", "MSELoss", "Module", "NLLLoss",
-    "Parameter", "ReLU", "Sequential", "Sigmoid", "Sin", "Softmax", "Softplus",
-    "SparseCategoricalCrossentropy", "Tanh",
-    "functional", "get_activation", "get_loss", "init",
-]  # fmt: skip
+    "ELU",
+    "GELU",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "Bias",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "CrossEntropyLoss",
+    "Dense",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "HuberLoss",
+    "Identity",
+    "L1Loss",
+    "LeakyReLU",
+    "Linear",
+    "LogSoftmax",
+    "Loss",
+    "MSELoss",
+    "Module",
+    "NLLLoss",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Sin",
+    "Softmax",
+    "Softplus",
+    "SparseCategoricalCrossentropy",
+    "Tanh",
+    "functional",
+    "get_activation",
+    "get_loss",
+    "init",
+]

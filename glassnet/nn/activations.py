@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassnet import ops
+from glassnet.arguments import check_int, check_number
 from glassnet.nn.module import Module
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor
@@ -59,7 +60,7 @@ class LeakyReLU(Activation):
 
     def __init__(self, slope: float = 0.01) -> None:
         super().__init__()
-        self.slope = slope
+        self.slope = check_number("LeakyReLU", "slope", slope)
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.leaky_relu(x, self.slope)
@@ -80,7 +81,7 @@ class ELU(Activation):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = alpha
+        self.alpha = check_number("ELU", "alpha", alpha)
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.elu(x, self.alpha)
@@ -101,6 +102,8 @@ class GELU(Activation):
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
     def forward(self, x: Tensor) -> Tensor:
@@ -164,7 +167,7 @@ class Softmax(Activation):
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = axis
+        self.axis = check_int(type(self).__name__, "axis", axis, minimum=None)
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.softmax(x, self.axis)
@@ -185,7 +188,7 @@ class LogSoftmax(Activation):
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = axis
+        self.axis = check_int(type(self).__name__, "axis", axis, minimum=None)
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.log_softmax(x, self.axis)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import math
+import operator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from glassnet.autograd import no_grad
+from glassnet.errors import IndexOutOfRangeError, ShapeError
 from glassnet.nn.module import Module, temporary_mode
+
+#: The largest sample (in numbers) ``summary`` builds for its dry run: a bigger input_shape is
+#: far more likely a mistake than a model, and would allocate gigabytes before failing.
+SUMMARY_MAX_SAMPLE = 2**26
 
 
 class Sequential(Module):
@@ -42,6 +49,14 @@ class Sequential(Module):
         super().__init__()
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
+        if len(layers) == 1 and isinstance(layers[0], Mapping):
+            raise TypeError(
+                "Sequential takes its layers in order, as a list or as arguments; named layers "
+                "(PyTorch's Sequential(OrderedDict(...))) are not supported: the layers are "
+                "named 0, 1, ... by position"
+            )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Sequential: name must be a string, got {type(name).__name__}")
         self.name = name or "sequential"
         for layer in layers:
             self.append(layer)
@@ -54,10 +69,15 @@ class Sequential(Module):
 
     def append(self, layer: Module) -> Sequential:
         """Add a layer at the end."""
-        if not isinstance(layer, Module):
-            raise TypeError(f"Sequential holds Modules, got {type(layer).__name__}")
-        setattr(self, str(len(self._modules)), layer)
+        setattr(self, str(len(self._modules)), self._check_layer(layer))
         return self
+
+    @staticmethod
+    def _check_layer(layer: Any) -> Module:
+        if not isinstance(layer, Module):
+            hint = " (a function? wrap it in a Module subclass)" if callable(layer) else ""
+            raise TypeError(f"Sequential holds Modules, got {type(layer).__name__}{hint}")
+        return layer
 
     def forward(self, x: Any) -> Any:
         for layer in self._modules.values():
@@ -72,10 +92,65 @@ class Sequential(Module):
         return cls(config["layers"], name=config.get("name"))
 
     def __getitem__(self, index: int | slice) -> Any:
+        """The layer at ``index`` (negative counts from the end), or a Sequential of the
+        layers in a slice (the same layer objects, as PyTorch).
+
+        Raises:
+            TypeError: an index that is neither an int nor a slice (a name such as "0": use
+                ``getattr(model, "0")``).
+            IndexOutOfRangeError: (an IndexError) an int outside the layers.
+        """
         layers = list(self._modules.values())
         if isinstance(index, slice):
+            if index.step == 0:
+                raise ValueError("Sequential: a slice step cannot be zero")
             return Sequential(layers[index], name=self.name)
-        return layers[index]
+        return layers[self._position(index)]
+
+    def __setitem__(self, index: int, layer: Module) -> None:
+        """Replace the layer at ``index``, as PyTorch's ``model[0] = nn.Linear(...)``."""
+        layers = list(self._modules.values())
+        layers[self._position(index)] = self._check_layer(layer)
+        self._replace_layers(layers)
+
+    def __delitem__(self, index: int | slice) -> None:
+        """Remove a layer (or a slice of them); the rest are renumbered 0, 1, ..."""
+        layers = list(self._modules.values())
+        if isinstance(index, slice):
+            del layers[index]
+        else:
+            del layers[self._position(index)]
+        self._replace_layers(layers)
+
+    def _replace_layers(self, layers: list[Module]) -> None:
+        """Register ``layers`` as 0, 1, ... in order (re-assigning one would move it last)."""
+        for key in list(self._modules):
+            object.__delattr__(self, key)
+        self._modules.clear()
+        for layer in layers:
+            self.append(layer)
+
+    def _position(self, index: Any) -> int:
+        if isinstance(index, (bool, np.bool_)):
+            raise TypeError(f"Sequential indices are ints or slices, got bool {index}")
+        try:
+            position = operator.index(index)
+        except TypeError:
+            raise TypeError(
+                f"Sequential indices are ints or slices, got {type(index).__name__} {index!r}"
+                + (
+                    f"; for a layer by name use getattr(model, {index!r})"
+                    if isinstance(index, str)
+                    else ""
+                )
+            ) from None
+        count = len(self._modules)
+        if not -count <= position < count:
+            raise IndexOutOfRangeError(
+                f"Sequential {self.name!r} has {count} layers: index {position} is out of "
+                f"range [-{count}, {count})"
+            )
+        return position % count
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -92,7 +167,9 @@ class Sequential(Module):
         given, of the shape the first layer expects (see ``sample_input_shape``). Without
         either they show as "?".
         """
-        shapes = self._output_shapes(input_shape or self.sample_input_shape())
+        shapes = self._output_shapes(
+            self.sample_input_shape() if input_shape is None else self._sample(input_shape)
+        )
         rows = [
             (name, layer.summary_label(), shapes.get(name, "?"), f"{layer.num_parameters():,}")
             for name, layer in self._modules.items()
@@ -104,6 +181,26 @@ class Sequential(Module):
     def sample_input_shape(self) -> tuple[int, ...] | None:
         first = next(iter(self._modules.values()), None)
         return None if first is None else first.sample_input_shape()
+
+    def _sample(self, input_shape: Any) -> tuple[int, ...]:
+        """``input_shape`` checked: an int or a tuple of ints >= 0, of a modest size."""
+        if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
+            input_shape = (input_shape,)
+        if not isinstance(input_shape, (tuple, list)) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0
+            for n in input_shape
+        ):
+            raise TypeError(
+                "Sequential.summary: input_shape must be the shape of one sample, a tuple of "
+                f"ints >= 0 without the batch axis (such as (784,)), got {input_shape!r}"
+            )
+        if math.prod(input_shape) > SUMMARY_MAX_SAMPLE:
+            raise ValueError(
+                f"Sequential.summary: input_shape={tuple(input_shape)} holds "
+                f"{math.prod(input_shape):,} numbers per sample, more than the dry run allows "
+                f"({SUMMARY_MAX_SAMPLE:,}); is it the shape of one sample?"
+            )
+        return tuple(int(n) for n in input_shape)
 
     def _output_shapes(self, sample: tuple[int, ...] | None) -> dict[str, str]:
         """Each layer's output shape (batch axis shown as None) in a dry run on one sample."""
@@ -119,6 +216,11 @@ class Sequential(Module):
         try:
             with temporary_mode(self, training=False), no_grad():
                 self(np.zeros((1, *sample), dtype=dtype))
+        except ShapeError as error:
+            raise ShapeError(
+                f"Sequential.summary(input_shape={sample}): the dry run on a sample of that "
+                f"shape failed: {error}"
+            ) from error
         finally:
             for handle in handles:
                 handle.remove()

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import ops
+from glassnet.arguments import check_number
 from glassnet.errors import ShapeError
 from glassnet.ops import (
     cross_entropy,
@@ -27,6 +28,7 @@ from glassnet.ops import (
     softplus,
     tanh,
 )
+from glassnet.ops.encoding import one_hot
 from glassnet.ops.losses import (
     BinaryCrossEntropyOp,
     class_axis_last,
@@ -36,17 +38,41 @@ from glassnet.ops.losses import (
 from glassnet.tensor import Tensor, as_array
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_crossentropy",
-    "cross_entropy", "dropout", "elu", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear",
-    "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid", "softmax", "softplus",
-    "sparse_categorical_crossentropy", "tanh",
-]  # fmt: skip
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "categorical_crossentropy",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "gelu",
+    "huber_loss",
+    "l1_loss",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "sparse_categorical_crossentropy",
+    "tanh",
+]
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
 def _pair(loss: str, prediction: Any, target: Any) -> tuple[Tensor, Tensor]:
     """Prediction and target as Tensors of one dtype and exactly one shape."""
+    for what, value in (("prediction", prediction), ("target", target)):
+        kind = value.dtype.kind if isinstance(value, Tensor) else np.asarray(value).dtype.kind
+        if kind not in "biuf":
+            raise TypeError(
+                f"{loss}: {what} must hold numbers, got {type(value).__name__} of dtype "
+                f"{np.asarray(value).dtype}"
+            )
     p = prediction if isinstance(prediction, Tensor) else Tensor(prediction)
     if p.dtype.kind != "f":
         p = p.astype(np.float32)
@@ -95,6 +121,7 @@ def huber_loss(prediction: Any, target: Any, delta: float = 1.0, reduction: str 
 
     Written as ``0.5 q^2 + delta (|e| - q)`` with ``q = min(|e|, delta)``, one smooth formula.
     """
+    delta = check_number("huber_loss", "delta", delta, low=0.0, low_open=True)
     p, t = _pair("huber_loss", prediction, target)
     error = ops.abs(p - t)
     quadratic = ops.minimum(error, delta)
@@ -236,7 +263,7 @@ def sparse_categorical_crossentropy(
     classes on the last axis, as in Keras) and integer class indices (...).
 
     Probabilities are scaled to sum to 1 and clipped to ``[eps, 1 - eps]`` as in Keras; with
-    ``from_logits=True`` the input is logits and this is :func:`cross_entropy`.
+    ``from_logits=True`` the input is logits and this is ``cross_entropy``.
 
     Examples:
         >>> from glassnet.nn import functional as F
@@ -270,31 +297,6 @@ def sparse_categorical_crossentropy(
     flat = t.reshape(-1)
     losses = -ops.log(p.reshape(-1, classes)[np.arange(len(flat)), flat])
     return _reduce(losses.reshape(t.shape), reduction, "sparse_categorical_crossentropy")
-
-
-def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
-    """Class indices of any shape (...) to one-hot vectors (..., num_classes), an int64 Tensor,
-    as ``torch.nn.functional.one_hot`` (``num_classes=-1``: the largest index + 1).
-
-    Examples:
-        >>> from glassnet.nn import functional as F
-        >>> F.one_hot(np.array([[0, 2]]), 3)
-        Tensor([[[1, 0, 0],
-                 [0, 0, 1]]], dtype=int64)
-    """
-    labels = as_array(tensor)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: needs integer class indices, got dtype {labels.dtype}")
-    if num_classes < 0:
-        if not labels.size:
-            raise ValueError("one_hot: cannot infer num_classes from an empty Tensor; pass it")
-        num_classes = int(labels.max()) + 1
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(
-            f"one_hot: class values must lie in [0, {num_classes}), got values from "
-            f"{labels.min()} to {labels.max()}"
-        )
-    return Tensor(np.eye(num_classes, dtype=np.int64)[labels])
 
 
 def _classes_second(x: Tensor) -> Tensor:

@@ -14,17 +14,22 @@ Examples:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from glassnet.arguments import check_int, check_number
 from glassnet.errors import ShapeError
 from glassnet.registry import Registry
 from glassnet.rng import RngLike, get_rng
 
 
 def fans(shape: tuple[int, ...]) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight shape."""
+    """(fan_in, fan_out) of a weight shape: 1 for a scalar, the length for a 1-D shape, and
+    ``shape[0]`` / ``shape[1]`` times the receptive field (the product of the rest) from 2-D on.
+    A shape with a zero in it has zero fans; initializers give it an empty array without
+    computing a bound."""
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -37,7 +42,29 @@ class Initializer:
     """Base class: subclasses define ``sample(shape, rng)`` returning float64 values."""
 
     def __call__(self, shape: Any, rng: RngLike = None, dtype: Any = np.float32) -> np.ndarray:
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        """A new array of ``shape`` (an int or a sequence of ints >= 0) and float ``dtype``.
+
+        Raises:
+            TypeError: a shape that is not ints, or a dtype that is not a float dtype.
+            ValueError: a negative size.
+        """
+        name = type(self).__name__
+        if isinstance(shape, (str, bytes)) or not isinstance(
+            shape, (int, np.integer, Sequence, np.ndarray)
+        ):
+            raise TypeError(f"{name}: shape must be an int or a tuple of ints, got {shape!r}")
+        sizes = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        shape = tuple(check_int(name, f"shape {sizes!r}: each size", n) for n in sizes)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{name}: dtype {dtype!r} is not a NumPy dtype") from None
+        if dtype.kind != "f":
+            raise TypeError(
+                f"{name}: weights are floats, so dtype must be a float dtype, got {dtype}"
+            )
+        if math.prod(shape) == 0:  # nothing to draw (and fans of 0 would divide by zero)
+            return np.zeros(shape, dtype=dtype)
         return np.asarray(self.sample(shape, get_rng(rng)), dtype=dtype)
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
@@ -52,7 +79,13 @@ class Constant(Initializer):
     """Every weight set to ``value``: a scalar, or an array of exactly the weight's shape."""
 
     def __init__(self, value: Any) -> None:
-        self.value = np.asarray(value, dtype=np.float64)
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Constant: value must be a number or an array of numbers, got {value!r} "
+                f"(dtype {array.dtype})"
+            )
+        self.value = array.astype(np.float64)
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         if self.value.ndim and self.value.shape != shape:
@@ -84,7 +117,8 @@ class Normal(Initializer):
     """N(mean, std^2)."""
 
     def __init__(self, mean: float = 0.0, std: float = 1.0) -> None:
-        self.mean, self.std = mean, std
+        self.mean = check_number("Normal", "mean", mean)
+        self.std = check_number("Normal", "std", std, low=0.0)
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         return rng.normal(self.mean, self.std, shape)
@@ -94,7 +128,8 @@ class Uniform(Initializer):
     """U(low, high)."""
 
     def __init__(self, low: float = -0.05, high: float = 0.05) -> None:
-        self.low, self.high = low, high
+        self.low = check_number("Uniform", "low", low)
+        self.high = check_number("Uniform", "high", high, low=self.low)
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         return rng.uniform(self.low, self.high, shape)
@@ -104,7 +139,7 @@ class GlorotUniform(Initializer):
     """Xavier/Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out))."""
 
     def __init__(self, gain: float = 1.0) -> None:
-        self.gain = gain
+        self.gain = check_number(type(self).__name__, "gain", gain, low=0.0)
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         fan_in, fan_out = fans(shape)
@@ -116,7 +151,7 @@ class GlorotNormal(Initializer):
     """Xavier/Glorot normal: N(0, gain^2 * 2 / (fan_in + fan_out))."""
 
     def __init__(self, gain: float = 1.0) -> None:
-        self.gain = gain
+        self.gain = check_number(type(self).__name__, "gain", gain, low=0.0)
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         fan_in, fan_out = fans(shape)
@@ -138,7 +173,7 @@ class HeUniform(Initializer):
     """
 
     def __init__(self, a: float = 0.0) -> None:
-        self.a = a
+        self.a = check_number("HeUniform", "a", a)
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         bound = math.sqrt(6.0 / ((1.0 + self.a**2) * fans(shape)[0]))

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import ops
+from glassnet.arguments import check_bool, check_int, check_number
 from glassnet.errors import ExportError, ShapeError
 from glassnet.nn import init as initializers
 from glassnet.nn.activations import get_activation
@@ -68,9 +69,11 @@ class Linear(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
+        if in_features is not None:
+            in_features = check_int("Linear", "in_features", in_features)
         self.in_features = in_features
-        self.out_features = out_features
-        self.use_bias = bias
+        self.out_features = check_int("Linear", "out_features", out_features)
+        self.use_bias = check_bool("Linear", "bias", bias)
         self.weight_init = initializers.get(weight_init or initializers.HeUniform(a=math.sqrt(5)))
         self.bias_init = None if bias_init is None else initializers.get(bias_init)
         self._rng = rng
@@ -79,6 +82,8 @@ class Linear(Module):
         self.bias: Parameter | None = None
         if in_features is not None:
             self._build(in_features)
+        else:
+            get_rng(rng)  # a bad rng fails now, not at the first call
 
     def _build(self, in_features: int) -> Parameter:
         rng = get_rng(self._rng)
@@ -86,7 +91,7 @@ class Linear(Module):
         self.in_features = in_features
         self.weight = Parameter(self.weight_init((in_features, self.out_features), rng, dtype))
         if self.use_bias:
-            bound = 1.0 / math.sqrt(in_features)
+            bound = 1.0 / math.sqrt(in_features) if in_features > 0 else 0.0  # as PyTorch
             bias_init = self.bias_init or initializers.Uniform(-bound, bound)
             self.bias = Parameter(bias_init((self.out_features,), rng, dtype))
         self._lazy_dtype = None
@@ -148,7 +153,7 @@ class Bias(Module):
 
     def __init__(self, n: int, init: Any = None, dtype: Any = np.float32) -> None:
         super().__init__()
-        self.n = n
+        self.n = check_int("Bias", "n", n)
         self.bias = Parameter(initializers.get(init or initializers.Zeros())((n,), None, dtype))
 
     def forward(self, x: Tensor) -> Tensor:
@@ -174,7 +179,7 @@ class Dense(Module):
     Args:
         activation: a name ("relu", "tanh", "sigmoid", "softmax", "leaky_relu", "elu", "gelu",
             "id"/"linear"/None) or a Module.
-        **linear_options: passed to :class:`Linear` (bias, weight_init, bias_init, rng, dtype).
+        **linear_options: passed to ``Linear`` (bias, weight_init, bias_init, rng, dtype).
 
     Examples:
         >>> from glassnet import nn
@@ -238,7 +243,7 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1) -> None:
         super().__init__()
-        self.start_dim = start_dim
+        self.start_dim = check_int("Flatten", "start_dim", start_dim, minimum=None)
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.flatten(x, self.start_dim)
@@ -267,9 +272,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
         super().__init__()
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"Dropout: p must be in [0, 1), got {p}")
-        self.p = p
+        self.p = check_number("Dropout", "p", p, low=0.0, high=1.0, high_open=True)
         self._rng = None if rng is None else get_rng(rng)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -290,7 +293,16 @@ class BatchNorm1d(Module):
 
     Training: normalize with the batch's mean and (biased) variance, and update the running
     statistics ``running = (1 - momentum) * running + momentum * batch`` (unbiased variance,
-    as PyTorch). Eval: normalize with the running statistics.
+    as PyTorch). ``momentum=None`` makes them the plain (cumulative) average of every batch
+    seen, as PyTorch: the factor is ``1 / num_batches_tracked``. Eval: normalize with the
+    running statistics.
+
+    Args:
+        num_features: C, the size of axis 1 (an int >= 1).
+        eps: added to the variance before the square root (> 0).
+        momentum: in [0, 1], or None for the cumulative average.
+        affine: whether to learn a scale (``weight``) and a shift (``bias``).
+        dtype: the parameters' and running statistics' dtype.
 
     Examples:
         >>> from glassnet import nn
@@ -309,15 +321,17 @@ class BatchNorm1d(Module):
         self,
         num_features: int,
         eps: float = 1e-5,
-        momentum: float = 0.1,
+        momentum: float | None = 0.1,
         affine: bool = True,
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        self.num_features = num_features
-        self.eps = eps
+        self.num_features = check_int("BatchNorm1d", "num_features", num_features, minimum=1)
+        self.eps = check_number("BatchNorm1d", "eps", eps, low=0.0, low_open=True)
+        if momentum is not None:
+            momentum = check_number("BatchNorm1d", "momentum", momentum, low=0.0, high=1.0)
         self.momentum = momentum
-        self.affine = affine
+        self.affine = check_bool("BatchNorm1d", "affine", affine)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
             self.bias = Parameter(np.zeros(num_features, dtype=dtype))
@@ -342,13 +356,14 @@ class BatchNorm1d(Module):
                 )
             mean = x.mean(axis=axes, keepdims=True)
             var = x.var(axis=axes, keepdims=True)
-            m = self.momentum
+            self.num_batches_tracked = self.num_batches_tracked + 1
+            # momentum None: the cumulative average of every batch so far (PyTorch's rule)
+            m = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
             batch_mean = mean.numpy().reshape(-1)
             batch_var = var.numpy().reshape(-1) * (count / (count - 1))
             dtype = self.running_mean.dtype
             self.running_mean = ((1 - m) * self.running_mean + m * batch_mean).astype(dtype)
             self.running_var = ((1 - m) * self.running_var + m * batch_var).astype(dtype)
-            self.num_batches_tracked = self.num_batches_tracked + 1
             normalized = (x - mean) / (var + self.eps).sqrt()
         else:
             mean_r = self.running_mean.reshape(shape)
@@ -381,49 +396,3 @@ class BatchNorm1d(Module):
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
-
-
-class Embedding(Module):
-    """A lookup table: integer indices -> learned vectors (rows of ``weight``).
-
-    Shape:
-        input (...) of ints in [0, num_embeddings) -> output (..., embedding_dim)
-
-    Examples:
-        >>> from glassnet import nn
-        >>> nn.Embedding(10, 3, rng=0)(np.array([[1, 2], [3, 1]])).shape
-        (2, 2, 3)
-    """
-
-    casts_input = False  # the input is indices, never cast to float
-
-    def __init__(
-        self,
-        num_embeddings: int,
-        embedding_dim: int,
-        init: Any = None,
-        rng: RngLike = None,
-        dtype: Any = np.float32,
-    ) -> None:
-        super().__init__()
-        self.num_embeddings = num_embeddings
-        self.embedding_dim = embedding_dim
-        weight_init = initializers.get(init or initializers.Normal(0.0, 1.0))
-        self.weight = Parameter(weight_init((num_embeddings, embedding_dim), get_rng(rng), dtype))
-
-    def forward(self, x: Tensor) -> Tensor:
-        indices = x.data
-        if indices.dtype.kind not in "iu":
-            raise TypeError(f"Embedding expects integer indices, got dtype {indices.dtype}")
-        if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):
-            raise IndexError(
-                f"Embedding({self.num_embeddings}, {self.embedding_dim}) got indices from "
-                f"{indices.min()} to {indices.max()}"
-            )
-        return ops.getitem(self.weight, indices)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"num_embeddings": self.num_embeddings, "embedding_dim": self.embedding_dim}
-
-    def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}"

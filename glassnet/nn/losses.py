@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.arguments import check_int, check_number
 from glassnet.nn import functional as F
 from glassnet.nn.module import Module
 from glassnet.registry import Registry
@@ -65,7 +66,8 @@ class HuberLoss(Loss):
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.delta = delta
+        # PyTorch refuses a delta <= 0 too: the loss would be 0 or negative
+        self.delta = check_number("HuberLoss", "delta", delta, low=0.0, low_open=True)
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         return F.huber_loss(prediction, target, self.delta, self.reduction)
@@ -92,7 +94,7 @@ class BCEWithLogitsLoss(Loss):
 class CrossEntropyLoss(Loss):
     """Softmax cross-entropy from logits, as ``torch.nn.CrossEntropyLoss``: logits (N, C) or
     (N, C, d1, ...) against class indices (N,) / (N, d1, ...) or probabilities of the logits'
-    shape. See :func:`glassnet.cross_entropy` for ``weight``, ``ignore_index`` and
+    shape. See ``glassnet.cross_entropy`` for ``weight``, ``ignore_index`` and
     ``label_smoothing``. Metrics see probabilities (the softmax over the class axis).
 
     Examples:
@@ -112,9 +114,10 @@ class CrossEntropyLoss(Loss):
         label_smoothing: float = 0.0,
     ) -> None:
         super().__init__(reduction)
-        self.weight = _weight_array(type(self).__name__, weight)
-        self.ignore_index = ignore_index
-        self.label_smoothing = label_smoothing
+        name = type(self).__name__
+        self.weight = _weight_array(name, weight)
+        self.ignore_index = check_int(name, "ignore_index", ignore_index, minimum=None)
+        self.label_smoothing = check_number(name, "label_smoothing", label_smoothing, 0.0, 1.0)
 
     def predictions(self, output: np.ndarray) -> np.ndarray:
         return _softmax(output, axis=1 if np.ndim(output) > 1 else 0)
@@ -136,7 +139,7 @@ class CrossEntropyLoss(Loss):
 class NLLLoss(Loss):
     """Negative log-likelihood of log-probabilities (after ``LogSoftmax``), as
     ``torch.nn.NLLLoss``: per-class ``weight`` and ``ignore_index`` as in
-    :class:`CrossEntropyLoss`. Metrics see probabilities (exp of the log-probabilities)."""
+    ``CrossEntropyLoss``. Metrics see probabilities (exp of the log-probabilities)."""
 
     takes_class_indices = True
 

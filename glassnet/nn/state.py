@@ -8,8 +8,8 @@ made of library layers loads without its code. Every Module subclass registers i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -21,6 +21,34 @@ if TYPE_CHECKING:
     from glassnet.nn.parameter import Parameter
 
 _TYPES: dict[str, Any] = {}
+
+
+class StateDictKeyError(KeyError):
+    """``load_state_dict(strict=True)`` met names missing from the state or not in the model.
+
+    A KeyError (as PyTorch's would be a RuntimeError, code that catches KeyError keeps working),
+    whose message prints as written: a plain KeyError would show it in quotes.
+
+    Examples:
+        >>> from glassnet import nn
+        >>> try:
+        ...     nn.Linear(2, 2).load_state_dict({"weight": np.zeros((2, 2))})
+        ... except KeyError as e:
+        ...     print(e)
+        Linear.load_state_dict: missing keys ['bias'], unexpected keys []
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict`` returns, as PyTorch: the names it did not find in the state
+    (``missing_keys``) and the names in the state that the model does not have
+    (``unexpected_keys``). Both are empty after a strict load."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
 
 
 class State:
@@ -42,35 +70,63 @@ class State:
         state.update({name: np.array(b, copy=True) for name, b in self.named_buffers()})
         return state
 
-    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> None:
-        """Copy values into the parameters and buffers, checking names and shapes first, so a
-        mismatch never leaves the model half loaded.
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy values into the parameters and buffers, checking names, shapes and dtypes
+        first, so a mismatch never leaves the model half loaded.
+
+        Args:
+            state: dotted name -> array (or anything ``np.asarray`` makes an array of numbers).
+            strict: every name of the model must be in ``state`` and nothing else; with False,
+                the names found are loaded and the rest are reported in the result.
+
+        Returns:
+            ``IncompatibleKeys(missing_keys, unexpected_keys)``, as PyTorch.
 
         Raises:
-            KeyError: (``strict``) names missing from ``state`` or not in the model.
+            StateDictKeyError: (a KeyError; ``strict``) names missing from ``state`` or not
+                in the model.
             ShapeError: a value whose shape differs from the model's.
+            TypeError: ``state`` not a mapping, or a value that is not numbers or cannot be
+                cast to the model's dtype without loss of kind (complex into float, float
+                into an integer buffer).
         """
         name = type(self).__name__
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                f"{name}.load_state_dict: state must be a dict of name -> array (as "
+                f"state_dict() gives), got {type(state).__name__}"
+            )
+        if not isinstance(strict, (bool, np.bool_)):
+            raise TypeError(f"{name}.load_state_dict: strict must be True or False, got {strict!r}")
         params = dict(self.named_parameters())
         buffers = {n: self._buffer_owner(n) for n, _ in self.named_buffers()}
         expected = set(params) | set(buffers)
         missing = sorted(expected - set(state))
-        unexpected = sorted(set(state) - expected)
+        unexpected = sorted(set(state) - expected, key=str)
         if strict and (missing or unexpected):
-            raise KeyError(
+            raise StateDictKeyError(
                 f"{name}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
             )
         present = [key for key in [*params, *buffers] if key in state]  # definition order
+        values = {}
         for key in present:
             value = np.asarray(state[key])
-            current = params[key].data if key in params else getattr(*buffers[key])
-            if value.shape != np.shape(current):
+            current = np.asarray(params[key].data if key in params else getattr(*buffers[key]))
+            if value.dtype.kind not in "biuf" or not np.can_cast(
+                value.dtype, current.dtype, casting="same_kind"
+            ):
+                raise TypeError(
+                    f"{name}.load_state_dict: {key!r} is {type(state[key]).__name__} of dtype "
+                    f"{value.dtype} in the state, which cannot be cast to the model's "
+                    f"{current.dtype}"
+                )
+            if value.shape != current.shape:
                 raise ShapeError(
                     f"{name}.load_state_dict: {key!r} has shape {value.shape} in the state "
-                    f"but {np.shape(current)} in the model"
+                    f"but {current.shape} in the model"
                 )
-        for key in present:
-            value = np.asarray(state[key])
+            values[key] = value
+        for key, value in values.items():
             if key in params:
                 params[key].data[...] = value  # in place: optimizers keep their references
                 graph.bump_version(params[key])
@@ -78,6 +134,7 @@ class State:
                 owner, attr = buffers[key]
                 old = np.asarray(getattr(owner, attr))
                 object.__setattr__(owner, attr, value.astype(old.dtype, copy=True))
+        return IncompatibleKeys(missing, [str(key) for key in unexpected])
 
     def _buffer_owner(self, dotted: str) -> tuple[Module, str]:
         *path, attr = dotted.split(".")
@@ -88,8 +145,24 @@ class State:
 
     # ----------------------------------------------------------------- dtype
     def to(self, dtype: Any) -> Any:
-        """Cast parameters and buffers to ``dtype`` in place (gradients are reset)."""
-        dtype = np.dtype(dtype)
+        """Cast parameters and float buffers to ``dtype`` in place (gradients are reset).
+
+        Raises:
+            TypeError: a dtype that is not a float dtype (parameters require gradients, which
+                only floats have) or not a dtype at all.
+        """
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(
+                f"{type(self).__name__}.to: {dtype!r} is not a dtype; use a float dtype such "
+                "as 'float32' or 'float64'"
+            ) from None
+        if dtype.kind != "f":
+            raise TypeError(
+                f"{type(self).__name__}.to({str(dtype)!r}): parameters are floats (they "
+                "require gradients); use a float dtype such as 'float32' or 'float64'"
+            )
         for p in self.parameters():
             p.data = p.data.astype(dtype)
             p.grad = None

@@ -25,6 +25,7 @@ from glassnet.ops.elementwise import (
     tanh,
     where,
 )
+from glassnet.ops.encoding import one_hot
 from glassnet.ops.linalg import matmul
 from glassnet.ops.losses import cross_entropy
 from glassnet.ops.movement import (
@@ -86,6 +87,7 @@ __all__ = [
     "mul",
     "neg",
     "not_equal",
+    "one_hot",
     "pad",
     "permute",
     "pow",

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.arguments import check_int
+
 
 def _graphviz() -> Any:
     try:
@@ -73,6 +75,10 @@ def draw_graph(
     Returns:
         a ``graphviz.Digraph``: shown inline in Jupyter, ``.render(path)`` writes a file.
 
+    Raises:
+        TypeError: a root that is neither a Value nor a Tensor, or ``names`` of another kind.
+        ValueError: a graph larger than ``max_nodes``, or an unknown ``rankdir``.
+
     Examples:
         >>> from glassnet.scalar import Value
         >>> from glassnet.viz import draw_graph
@@ -81,10 +87,29 @@ def draw_graph(
         >>> dot.source.count("->")  # a, b -> *; * -> value; value, 1 -> +; + -> output
         6
     """
+    from glassnet.scalar import Value
+    from glassnet.tensor import Tensor
+
+    if not isinstance(root, (Value, Tensor)):
+        raise TypeError(
+            f"draw_graph: root must be a scalar Value or a Tensor, got {type(root).__name__}"
+        )
+    check_int("draw_graph", "max_nodes", max_nodes, minimum=1)
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"draw_graph: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if names is not None and hasattr(names, "named_parameters"):
+        names = dict(names.named_parameters())
+    if names is not None and not (
+        isinstance(names, dict) and all(isinstance(t, Tensor) for t in names.values())
+    ):
+        raise TypeError(
+            "draw_graph: names must be a Module or a dict of name -> Tensor, got "
+            f"{type(names).__name__}"
+        )
     graphviz = _graphviz()
     dot = graphviz.Digraph(format=format, graph_attr={"rankdir": rankdir})
     dot.attr("node", fontname="Helvetica", fontsize="11")
-    if hasattr(root, "_prev"):  # a scalar Value
+    if isinstance(root, Value):
         nodes = _walk(root, lambda v: list(v._prev), max_nodes)
         for v in nodes:
             fields = [v.label, f"data {v.data:.4f}"] + ([f"grad {v.grad:.4f}"] if show_grad else [])
@@ -96,8 +121,6 @@ def draw_graph(
                     dot.edge(str(id(child)), f"{id(v)}op")
         return dot
 
-    if names is not None and hasattr(names, "named_parameters"):
-        names = dict(names.named_parameters())
     labels = {id(t): name for name, t in (names or {}).items()}
 
     def parents(t: Any) -> list[Any]:

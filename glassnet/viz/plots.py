@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from glassnet.arguments import check_int
+from glassnet.errors import ShapeError
+
 
 def _pyplot() -> Any:
     try:
@@ -34,12 +37,39 @@ def plot_history(history: Any, metrics: Any = None) -> Any:
 
     Returns:
         a matplotlib Figure.
+
+    Raises:
+        TypeError: ``history`` that is neither a History nor a dict.
+        ValueError: nothing to plot, or a metric the history does not hold.
     """
-    plt = _pyplot()
     logs = getattr(history, "history", history)
+    if not isinstance(logs, dict):
+        raise TypeError(
+            f"plot_history: history must be a History or a dict of per-epoch lists, got "
+            f"{type(history).__name__}"
+        )
+    if isinstance(metrics, str):
+        metrics = [metrics]
     names = list(metrics) if metrics is not None else [k for k in logs if not k.startswith("val_")]
     if not names:
         raise ValueError("plot_history: nothing to plot")
+    unknown = [name for name in names if name not in logs]
+    if unknown:
+        raise ValueError(f"plot_history: the history has no {unknown}; it holds {sorted(logs)}")
+    for key in [*names, *(f"val_{n}" for n in names if f"val_{n}" in logs)]:
+        values = logs[key]
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise TypeError(
+                f"plot_history: {key!r} must be a list of per-epoch values, got "
+                f"{type(values).__name__}"
+            )
+        train = key.removeprefix("val_") if key.startswith("val_") else key
+        if len(values) != len(logs[train]):
+            raise ValueError(
+                f"plot_history: {key!r} has {len(values)} values but {train!r} has "
+                f"{len(logs[train])}; one per epoch each"
+            )
+    plt = _pyplot()
     figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.6), squeeze=False)
     for ax, name in zip(axes[0], names):
         epochs = range(1, len(logs[name]) + 1)
@@ -63,10 +93,15 @@ def plot_decision_boundary(
     """
     import numpy as np
 
-    plt = _pyplot()
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"plot_decision_boundary needs 2-D inputs (N, 2), got {X.shape}")
+        raise ShapeError(f"plot_decision_boundary needs 2-D inputs (N, 2), got {X.shape}")
+    if len(X) == 0:
+        raise ValueError("plot_decision_boundary: X holds no points")
+    if y.shape[:1] != X.shape[:1]:
+        raise ShapeError(f"plot_decision_boundary: y has shape {y.shape} but X has {len(X)} points")
+    check_int("plot_decision_boundary", "resolution", resolution, minimum=2)
+    plt = _pyplot()
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0))
     low, high = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(
@@ -95,9 +130,20 @@ def show_images(
     labels and predictions; a wrong prediction is titled in red."""
     import numpy as np
 
-    plt = _pyplot()
+    check_int("show_images", "n", n, minimum=1)
     X = np.asarray(X)[:n]
+    if X.ndim == 0 or len(X) == 0:
+        raise ValueError(f"show_images: no images to show (X has shape {X.shape})")
     side = shape or (round(float(np.sqrt(X[0].size))),) * 2
+    if int(np.prod(side)) != X[0].size:
+        raise ShapeError(
+            f"show_images: an image of {X[0].size} values (shape {X[0].shape}) cannot be shown "
+            f"as {tuple(side)}; pass shape=(height, width)"
+        )
+    for what, given in (("labels", labels), ("predictions", predictions)):
+        if given is not None and len(np.asarray(given)) < len(X):
+            raise ValueError(f"show_images: {len(np.asarray(given))} {what} for {len(X)} images")
+    plt = _pyplot()
     columns = min(8, len(X))
     rows = -(-len(X) // columns)
     figure, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.6 * rows), squeeze=False)
@@ -124,9 +170,18 @@ def plot_confusion_matrix(cm: Any, labels: Any = None) -> Any:
     """A confusion matrix as a heat map, counts written in (rows: true, columns: predicted)."""
     import numpy as np
 
-    plt = _pyplot()
     cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.dtype.kind not in "biuf":
+        raise ShapeError(
+            f"plot_confusion_matrix needs a square matrix of counts (C, C), got shape "
+            f"{cm.shape} of dtype {cm.dtype}"
+        )
     labels = list(range(len(cm))) if labels is None else list(labels)
+    if len(labels) != len(cm):
+        raise ValueError(
+            f"plot_confusion_matrix: {len(labels)} labels for a {len(cm)}x{len(cm)} matrix"
+        )
+    plt = _pyplot()
     figure, ax = plt.subplots(figsize=(0.6 * len(cm) + 2, 0.6 * len(cm) + 1.5))
     image = ax.imshow(cm, cmap="Blues")
     figure.colorbar(image, ax=ax)

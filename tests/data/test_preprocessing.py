@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import glassnet as gn
 from glassnet.data import MinMaxScaler, OneHotEncoder, StandardScaler, to_one_hot, train_test_split
 
 
@@ -80,3 +81,58 @@ def test_to_one_hot_errors():
         to_one_hot([[0, 2]], 2)
     with pytest.raises(TypeError, match="integer"):
         to_one_hot([0.0, 1.0])
+
+
+def test_to_one_hot_with_many_classes_allocates_only_the_output():
+    out = to_one_hot([3, 1], num_classes=10**7, dtype=np.uint8)  # np.eye built 10^14 first
+    assert out.shape == (2, 10**7) and out.sum() == 2 and out[0, 3] == 1 and out[1, 1] == 1
+    np.testing.assert_array_equal(to_one_hot([1, 0], -1), [[0, 1], [1, 0]])  # -1: infer
+
+
+@pytest.mark.parametrize(
+    "num_classes, error, message",
+    [
+        (2.5, TypeError, r"to_one_hot: num_classes must be an int, got float 2.5"),
+        ("3", TypeError, r"num_classes must be an int, got str"),
+        (-2, ValueError, r"num_classes must be an int >= -1, got -2"),
+    ],
+)
+def test_to_one_hot_refuses_bad_num_classes(num_classes, error, message):
+    with pytest.raises(error, match=message):
+        to_one_hot([0, 1], num_classes)
+
+
+def test_scalers_and_encoder_refuse_use_before_fit_and_wrong_widths():
+    for scaler in (StandardScaler(), MinMaxScaler()):
+        with pytest.raises(
+            RuntimeError, match=rf"{type(scaler).__name__}\.\w+: call fit\(\) first"
+        ):
+            scaler.transform(np.ones((2, 3)))  # an AttributeError before
+        scaler.fit(np.arange(6.0).reshape(3, 2))
+        with pytest.raises(
+            gn.ShapeError, match=r"shape \(3,\) but the scaler was fitted on .*\(2,\)"
+        ):
+            scaler.transform(np.ones((2, 3)))
+        with pytest.raises(gn.ShapeError, match=r"inverse_transform: X has samples of shape \(\)"):
+            scaler.inverse_transform(np.ones(3))
+    encoder = OneHotEncoder().fit(["a", "b"])
+    with pytest.raises(gn.ShapeError, match=r"rows must have 2 entries .* got shape \(1, 3\)"):
+        encoder.inverse_transform([[0.1, 0.2, 0.7]])  # an IndexError (or a wrong label) before
+
+
+@pytest.mark.parametrize(
+    "feature_range, error",
+    [((1.0, 0.0), ValueError), ((0.0, 0.0), ValueError), ("ab", TypeError), ((0, "1"), TypeError)],
+)
+def test_min_max_scaler_refuses_bad_ranges(feature_range, error):
+    with pytest.raises(error, match="MinMaxScaler: feature_range"):
+        MinMaxScaler(feature_range)
+
+
+def test_split_refuses_bad_sizes_and_stratify_lengths():
+    with pytest.raises(TypeError, match=r"test_size must be a number, got '0.2'"):
+        train_test_split(np.arange(5), test_size="0.2")
+    with pytest.raises(gn.ShapeError, match=r"X has 5 samples but stratify has 3"):
+        train_test_split(np.arange(5), stratify=[0, 1, 0])  # an IndexError before
+    with pytest.raises(gn.ShapeError, match=r"X must hold samples along its first axis"):
+        train_test_split(np.float64(3.0))

@@ -72,7 +72,7 @@ def test_scalers_refuse_what_they_would_get_silently_wrong(scaler):
 def test_min_max_range_must_be_increasing():
     with pytest.raises(ValueError, match=r"feature_range needs low < high, got \(1, 0\)"):
         MinMaxScaler((1, 0))
-    with pytest.raises(ValueError, match="low < high"):
+    with pytest.raises(ValueError, match=r"feature_range\[1\] must be a finite number"):
         MinMaxScaler((0.0, float("nan")))
-    with pytest.raises(TypeError, match="feature_range must be two numbers"):
+    with pytest.raises(TypeError, match=r"feature_range must be a pair \(low, high\)"):
         MinMaxScaler(1.0)

@@ -29,6 +29,7 @@ CALLS = {
     "pad": lambda t: gn.pad(t, 1, value=0.5),
 }  # fmt: skip
 NOT_DIFFERENTIABLE = {
+    "one_hot",
     "argmax",
     "argmin",
     "equal",
