@@ -20,6 +20,9 @@ class Activation(Module):
 
     settings: tuple[str, ...] = ()
     onnx_op: str | None = None
+    #: True for Softmax and Sigmoid, whose outputs are probabilities (a loss that takes logits
+    #: after them would apply them twice).
+    outputs_probabilities = False
 
     def get_config(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.settings}
@@ -114,6 +117,7 @@ class Sigmoid(Activation):
     """1 / (1 + e^-x)."""
 
     onnx_op = "Sigmoid"
+    outputs_probabilities = True
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.sigmoid(x)
@@ -159,6 +163,7 @@ class Softmax(Activation):
     """Probabilities along ``axis`` (default: the last)."""
 
     settings = ("axis",)
+    outputs_probabilities = True
 
     onnx_op = "Softmax"
 

@@ -226,6 +226,13 @@ class Sequential(Module):
                 handle.remove()
         return shapes
 
+    def output_layer(self) -> tuple[str, Module]:
+        if not self._modules:
+            return "", self
+        key, last = next(reversed(self._modules.items()))
+        inner, layer = last.output_layer()
+        return (f"{key}.{inner}" if inner else key), layer
+
     def to_onnx(self, graph: Any, x: str, name: str) -> str:
         for child_name, layer in self._modules.items():
             x = layer.to_onnx(graph, x, f"{name}.{child_name}" if name else child_name)

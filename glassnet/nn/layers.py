@@ -226,6 +226,10 @@ class Dense(Module):
         size = f"{self.linear.in_features or '?'} -> {self.out_features}"
         return f"Dense({size}, activation={type(self.activation).__name__})"
 
+    def output_layer(self) -> tuple[str, Module]:
+        inner, layer = self.activation.output_layer()
+        return (f"activation.{inner}" if inner else "activation"), layer
+
     def to_onnx(self, graph: Any, x: str, name: str) -> str:
         prefix = f"{name}." if name else ""
         out = self.linear.to_onnx(graph, x, f"{prefix}linear")

@@ -31,6 +31,9 @@ class Loss(Module):
     #: Whether a 1-D target holds class indices (cross-entropy, NLL) rather than one value per
     #: sample; the Trainer reads a 1-D target as a column (N, 1) otherwise.
     takes_class_indices = False
+    #: For a loss that takes logits: the Keras loss name that takes probabilities instead, which
+    #: the Trainer suggests when the model ends in Softmax or Sigmoid (None: no such warning).
+    probability_alternative: str | None = None
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
@@ -84,6 +87,8 @@ class BCELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits: sigmoid and log loss in one stable formula."""
 
+    probability_alternative = '"binary_crossentropy"'
+
     def predictions(self, output: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-output))  # metrics see probabilities, not logits
 
@@ -103,6 +108,11 @@ class CrossEntropyLoss(Loss):
         >>> round(loss_fn(np.zeros((3, 2)), np.array([0, 1, -1])).item(), 4)  # log 2
         0.6931
     """
+
+    probability_alternative = (
+        '"sparse_categorical_crossentropy" (class indices) or "categorical_crossentropy" '
+        "(one-hot targets)"
+    )
 
     takes_class_indices = True
 

@@ -263,6 +263,12 @@ class Module(ByHand, State, KerasFacade):
         ``(4,)``); ``Sequential.summary()`` runs a sample of it to find every output shape."""
         return None
 
+    def output_layer(self) -> tuple[str, Module]:
+        """The sub-module whose output is this module's output, with its dotted name ("" for
+        the module itself); containers look inside (a Sequential's last layer, a Dense's
+        activation). The Trainer reads it to warn about a Softmax before a loss on logits."""
+        return "", self
+
     def summary_label(self) -> str:
         """How ``Sequential.summary()`` names this layer (its type and settings)."""
         settings = self.extra_repr()

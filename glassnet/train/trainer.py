@@ -431,36 +431,13 @@ def _checkpoint_file(folder: Any, resume: bool, overwrite: bool) -> Path | None:
 # --------------------------------------------------------------------- activation before a loss
 #: Losses that apply softmax or sigmoid to the model's output themselves, and the losses by
 #: Keras' names that take the probabilities instead.
-_LOGIT_LOSSES: dict[type, str] = {
-    nn.CrossEntropyLoss: (
-        '"sparse_categorical_crossentropy" (class indices) or "categorical_crossentropy" '
-        "(one-hot targets)"
-    ),
-    nn.BCEWithLogitsLoss: '"binary_crossentropy"',
-}
-
-
-def _last_layer(model: Module) -> tuple[str, Module]:
-    """The module that produces the model's output, and its dotted name, looking inside
-    Sequential (its last layer) and Dense (its activation)."""
-    name, layer = "", model
-    while True:
-        if isinstance(layer, nn.Sequential) and len(layer):
-            key = list(layer._modules)[-1]
-            layer, name = layer[-1], f"{name}.{key}" if name else key
-        elif isinstance(layer, nn.Dense):
-            layer, name = layer.activation, f"{name}.activation" if name else "activation"
-        else:
-            return name, layer
-
-
 def _warn_if_activated_twice(model: Any, loss: Any) -> None:
     """Warn when a loss that takes logits follows a model ending in Softmax or Sigmoid."""
-    suggestion = next((s for kind, s in _LOGIT_LOSSES.items() if type(loss) is kind), None)
+    suggestion = getattr(loss, "probability_alternative", None)
     if suggestion is None or not isinstance(model, Module):
         return
-    name, layer = _last_layer(model)
-    if not isinstance(layer, (nn.Softmax, nn.Sigmoid)):
+    name, layer = model.output_layer()
+    if not getattr(layer, "outputs_probabilities", False):
         return
     where = f"layer {name!r}" if name else "the model itself"
     warnings.warn(
