@@ -172,7 +172,26 @@ class NLLLoss(Loss):
         return _describe(self, "ignore_index", -100)
 
 
-class SparseCategoricalCrossentropy(Loss):
+class KerasLoss(Loss):
+    """Base of Keras' losses: they take probabilities (after a final Softmax or Sigmoid),
+    unless ``from_logits=True``; ``probabilities`` turns logits into what metrics should see."""
+
+    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.from_logits = from_logits
+
+    @staticmethod
+    def probabilities(logits: np.ndarray) -> np.ndarray:
+        return _softmax(logits, axis=-1)
+
+    def predictions(self, output: np.ndarray) -> np.ndarray:
+        return self.probabilities(output) if self.from_logits else output
+
+    def extra_repr(self) -> str:
+        return _describe(self, "from_logits", False)
+
+
+class SparseCategoricalCrossentropy(KerasLoss):
     """Keras' ``SparseCategoricalCrossentropy``: probabilities (after ``Softmax``; classes on
     the last axis) against integer class indices, unless ``from_logits=True``. Probabilities
     are scaled to sum to 1 and clipped to [1e-7, 1 - 1e-7] as Keras does.
@@ -186,61 +205,35 @@ class SparseCategoricalCrossentropy(Loss):
 
     takes_class_indices = True
 
-    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.from_logits = from_logits
-
-    def predictions(self, output: np.ndarray) -> np.ndarray:
-        return _softmax(output, axis=-1) if self.from_logits else output
-
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         return F.sparse_categorical_crossentropy(
             prediction, target, self.reduction, from_logits=self.from_logits
         )
 
-    def extra_repr(self) -> str:
-        return _describe(self, "from_logits", False)
 
-
-class CategoricalCrossentropy(Loss):
+class CategoricalCrossentropy(KerasLoss):
     """Keras' ``CategoricalCrossentropy``: probabilities (after ``Softmax``; classes last)
     against one-hot (or soft) targets, unless ``from_logits=True``. Probabilities are scaled
     to sum to 1 and clipped to [1e-7, 1 - 1e-7] as Keras does."""
-
-    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.from_logits = from_logits
-
-    def predictions(self, output: np.ndarray) -> np.ndarray:
-        return _softmax(output, axis=-1) if self.from_logits else output
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         return F.categorical_crossentropy(
             prediction, target, self.reduction, from_logits=self.from_logits
         )
 
-    def extra_repr(self) -> str:
-        return _describe(self, "from_logits", False)
 
-
-class BinaryCrossentropy(Loss):
+class BinaryCrossentropy(KerasLoss):
     """Keras' ``BinaryCrossentropy``: probabilities (after ``Sigmoid``), clipped to
     [1e-7, 1 - 1e-7], unless ``from_logits=True`` (then the stable logits formula)."""
 
-    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.from_logits = from_logits
-
-    def predictions(self, output: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-output)) if self.from_logits else output
+    @staticmethod
+    def probabilities(logits: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-logits))
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
         if self.from_logits:
             return F.binary_cross_entropy_with_logits(prediction, target, self.reduction)
         return F.binary_cross_entropy(prediction, target, self.reduction, eps=1e-7)
-
-    def extra_repr(self) -> str:
-        return _describe(self, "from_logits", False)
 
 
 def _softmax(output: np.ndarray, axis: int) -> np.ndarray:
