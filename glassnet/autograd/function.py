@@ -106,21 +106,18 @@ class Context:
                 f"{self.name()}.backward returned {len(grads)} gradient(s) "
                 f"for {len(self.parents)} input(s)"
             )
-        return [
-            None if not need or g is None else _fit(np.asarray(g), parent, self.name(), i)
-            for i, (parent, need, g) in enumerate(zip(self.parents, needs, grads))
-        ]
+        fitted: list[np.ndarray | None] = []
+        for position, (parent, need, g) in enumerate(zip(self.parents, needs, grads)):
+            if need and g is not None:  # in its input's shape (summing away broadcasting) and dtype
+                g, data = np.asarray(g), parent.data
+                if g.shape != data.shape:
+                    g = unbroadcast(g, data.shape, self.function.__name__, position)
+                if g.dtype != data.dtype:
+                    g = g.astype(data.dtype)
+            fitted.append(g if need else None)
+        return fitted
 
     # --8<-- [end:node-backward]
-
-
-def _fit(grad: np.ndarray, parent: Tensor, op: str, position: int) -> np.ndarray:
-    """A gradient in its input's shape (summing away broadcasting) and dtype."""
-    if grad.shape != parent.data.shape:
-        grad = unbroadcast(grad, parent.data.shape, op, position)
-    if grad.dtype != parent.data.dtype:
-        grad = grad.astype(parent.data.dtype)
-    return grad
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...], op: str = "", position: int = 0):
@@ -203,8 +200,11 @@ class Function:
 
 def _as_tensors(inputs: tuple[Any, ...], op: str) -> tuple[Tensor, ...]:
     """Inputs as Tensors; Python and NumPy scalars take the dtype of the first float Tensor."""
-    if all(isinstance(x, Tensor) for x in inputs):
-        return inputs
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            break
+    else:
+        return inputs  # the common case: nothing to convert
     like = None
     for x in inputs:
         if isinstance(x, Tensor) and (like is None or x.data.dtype.kind == "f"):

@@ -126,9 +126,9 @@ def attach(output: Tensor, node: Context, inputs: Sequence[Tensor]) -> Tensor:
     """Give an op's ``output`` its graph ``node`` if it joins the graph (see the module doc)."""
     if not _thread.grad_enabled or output.data.dtype.kind != "f":
         return output  # integer and bool results (argmax, comparisons) have no gradient
-    if any(t.requires_grad for t in inputs):
+    if any([t.requires_grad for t in inputs]):
         output._ctx, output.requires_grad = node, True
-    elif any(t._ctx is not None or t._watched for t in inputs):
+    elif any([t._ctx is not None or t._watched for t in inputs]):
         output._ctx = node  # recorded for a GradientTape, but nothing requires grad
     return output
 

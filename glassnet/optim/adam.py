@@ -71,8 +71,10 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         # p -= lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections applied to the
-        # scalars rather than to whole arrays, as PyTorch computes it:
+        # scalars rather than to whole arrays, step by step as PyTorch computes it:
         bias_correction1 = 1.0 - beta1**t
         bias_correction2 = 1.0 - beta2**t
-        denominator = np.sqrt(v) / math.sqrt(bias_correction2) + eps
-        param -= (lr / bias_correction1) * m / denominator
+        denominator = np.sqrt(v)
+        denominator /= math.sqrt(bias_correction2)
+        denominator += eps
+        param -= (lr / bias_correction1) * (m / denominator)
