@@ -64,17 +64,22 @@ class Adam(Optimizer):
         state["step"] += 1
         t = state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        tmp = self.scratch(param)  # intermediates go here: nothing is allocated per step
+        # m = beta1 * m + (1 - beta1) * g
         m *= beta1
-        m += (1.0 - beta1) * grad
+        m += np.multiply(grad, 1.0 - beta1, out=tmp)
+        # v = beta2 * v + (1 - beta2) * g^2
         v *= beta2
-        v += (1.0 - beta2) * grad * grad
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1.0 - beta2
+        v += tmp
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        # p -= lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections applied to the
-        # scalars rather than to whole arrays, step by step as PyTorch computes it:
-        bias_correction1 = 1.0 - beta1**t
-        bias_correction2 = 1.0 - beta2**t
-        denominator = np.sqrt(v)
-        denominator /= math.sqrt(bias_correction2)
+        # p = p - lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1^t) and
+        # v_hat = v / (1 - beta2^t), the bias corrections applied to scalars as PyTorch does:
+        denominator = np.sqrt(v, out=tmp)
+        denominator /= math.sqrt(1.0 - beta2**t)
         denominator += eps
-        param -= (lr / bias_correction1) * (m / denominator)
+        step = np.divide(m, denominator, out=tmp)
+        step *= lr / (1.0 - beta1**t)
+        param -= step
