@@ -47,7 +47,7 @@ class Context:
         self.function = function
         self.parents = parents
         self.needs_input_grad: tuple[bool, ...] = ()
-        self.saved_versions: tuple[tuple[Tensor, int], ...] = ()
+        self.saved_versions: tuple[tuple[Any, int], ...] = ()
         self._saved: tuple[Any, ...] = ()
         self._released = False
 
@@ -72,6 +72,7 @@ class Context:
     def release(self) -> None:
         """Drop what the forward saved (parents and the op name stay, so the graph can be drawn)."""
         self._saved = ()
+        self.saved_versions = ()
         self.__dict__.clear()
         self._released = True
 
@@ -192,7 +193,7 @@ class Function:
         data = cls.forward(node, *[t.data for t in tensors], **kwargs)
         output = graph.attach(Tensor(np.asarray(data)), node, tensors)
         if output._ctx is node and node._saved:
-            node.saved_versions = graph.versions_of_saved(node, (*tensors, output))
+            node.saved_versions = graph.versions_of_saved(node, tensors, output)
         return output
 
     # --8<-- [end:apply]

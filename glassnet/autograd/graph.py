@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -154,22 +155,28 @@ def bump_version(tensor: Tensor) -> None:
     tensor._version += 1
 
 
-def versions_of_saved(node: Context, tensors: Sequence[Tensor]) -> tuple[tuple[Tensor, int], ...]:
+def versions_of_saved(node: Context, inputs: Sequence[Tensor], output: Tensor) -> tuple:
     """The Tensors among an op's inputs and output whose very array the forward saved for
-    backward, each with its version now; ``check_versions`` compares them later."""
-    kept = []
-    for tensor in tensors:
+    backward, each with its version now; ``check_versions`` compares them later.
+
+    The output is held by a weak reference: it holds the node (its ``grad_fn``), and a strong
+    reference back would make a cycle that only the garbage collector frees, keeping every
+    step's activations alive until it runs."""
+    kept: list[tuple[Any, int]] = []
+    for tensor in (*inputs, output):
         for value in node._saved:
             if value is tensor.data:
-                kept.append((tensor, tensor._version))
+                holder = weakref.ref(tensor) if tensor is output else tensor
+                kept.append((holder, tensor._version))
                 break
     return tuple(kept)
 
 
 def check_versions(node: Context) -> None:
     """Refuse to run a backward whose saved arrays were changed in place since its forward."""
-    for tensor, version in node.saved_versions:
-        if tensor._version != version:
+    for holder, version in node.saved_versions:
+        tensor = holder() if isinstance(holder, weakref.ref) else holder
+        if tensor is not None and tensor._version != version:
             what = "its output" if tensor._ctx is node else "an input"
             raise RuntimeError(
                 f"one of the arrays needed for gradient computation has been modified by an "

@@ -40,7 +40,8 @@ class ByHand:
 
     def __init__(self) -> None:
         # An instance attribute wins over the class's method: ``layer.forward(x)`` reaches
-        # forward_by_hand, while ``layer(x)`` calls ``type(layer).forward`` itself.
+        # forward_by_hand, while ``layer(x)`` calls ``type(layer).forward`` itself. (The bound
+        # method makes each Module a small reference cycle; it holds no arrays.)
         object.__setattr__(self, "forward", self.forward_by_hand)
         object.__setattr__(self, "_by_hand", None)
 
