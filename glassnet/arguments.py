@@ -71,3 +71,22 @@ def check_bool(owner: str, name: str, value: Any) -> bool:
         kind = type(value).__name__
         raise TypeError(f"{owner}: {name} must be True or False, got {kind} {value!r}")
     return bool(value)
+
+
+def check_float_dtype(owner: str, value: Any, why: str) -> np.dtype:
+    """``value`` as a NumPy float dtype; ``why`` says why only floats will do.
+
+    Examples:
+        >>> from glassnet.arguments import check_float_dtype
+        >>> check_float_dtype("Normal", "int32", "weights are floats")
+        Traceback (most recent call last):
+        ...
+        TypeError: Normal: dtype must be a float dtype (weights are floats), got int32
+    """
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        raise TypeError(f"{owner}: {value!r} is not a dtype") from None
+    if dtype.kind != "f":
+        raise TypeError(f"{owner}: dtype must be a float dtype ({why}), got {dtype}")
+    return dtype

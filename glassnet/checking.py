@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.arguments import check_int, check_number
+from glassnet.arguments import check_float_dtype, check_int, check_number
 from glassnet.autograd import engine, graph
 from glassnet.tensor import Tensor, as_array
 
@@ -223,15 +223,7 @@ def check_layer_gradients(
     )
     check_int("check_layer_gradients", "samples", samples, minimum=1)
     _tolerances("check_layer_gradients", eps, atol, rtol)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"check_layer_gradients: {dtype!r} is not a dtype") from None
-    if dtype.kind != "f":
-        raise TypeError(
-            f"check_layer_gradients: dtype must be a float dtype (central differences need "
-            f"fractions), got {dtype}"
-        )
+    dtype = check_float_dtype("check_layer_gradients", dtype, "central differences need fractions")
     random = [
         f"{name or type(layer).__name__} (Dropout, p={m.p})"
         for name, m in layer.named_modules()

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.arguments import check_int, check_number
+from glassnet.arguments import check_float_dtype, check_int, check_number
 from glassnet.errors import ShapeError
 from glassnet.registry import Registry
 from glassnet.rng import RngLike, get_rng
@@ -55,14 +55,7 @@ class Initializer:
             raise TypeError(f"{name}: shape must be an int or a tuple of ints, got {shape!r}")
         sizes = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         shape = tuple(check_int(name, f"shape {sizes!r}: each size", n) for n in sizes)
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"{name}: dtype {dtype!r} is not a NumPy dtype") from None
-        if dtype.kind != "f":
-            raise TypeError(
-                f"{name}: weights are floats, so dtype must be a float dtype, got {dtype}"
-            )
+        dtype = check_float_dtype(name, dtype, "weights are floats")
         if math.prod(shape) == 0:  # nothing to draw (and fans of 0 would divide by zero)
             return np.zeros(shape, dtype=dtype)
         return np.asarray(self.sample(shape, get_rng(rng)), dtype=dtype)
