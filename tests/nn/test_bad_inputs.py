@@ -278,7 +278,9 @@ def test_initializers_refuse_bad_settings(make, error, message):
 
 
 def test_initializers_refuse_integer_dtypes_and_wrong_constant_shapes():
-    with pytest.raises(TypeError, match=r"Normal: dtype must be a float dtype \(weights are floats\), got int32"):
+    with pytest.raises(
+        TypeError, match=r"Normal: dtype must be a float dtype \(weights are floats\), got int32"
+    ):
         init.Normal()((2,), rng=0, dtype="int32")  # silently gave [0 0] before
     with pytest.raises(TypeError, match=r"Zeros: dtype 'nope' is not a NumPy dtype"):
         init.Zeros()((2,), dtype="nope")
