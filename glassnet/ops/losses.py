@@ -15,6 +15,15 @@ from glassnet.ops.elementwise import as_float
 from glassnet.tensor import Tensor, as_array
 
 
+def softmax_parts(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For logits (N, C): ``shifted`` (each row minus its max, so ``exp`` cannot overflow),
+    ``exp(shifted)`` and its row sums ``total`` (N, 1); softmax is ``exp / total`` and
+    log softmax ``shifted - log(total)``. The backward keeps ``exp`` and ``total``."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return shifted, exp, exp.sum(axis=1, keepdims=True)
+
+
 class CrossEntropyOp(Function):
     """Softmax cross-entropy from logits (N, C) against class indices (N,), fused: stable and
     one node. The plain case (no ``weight``, nothing ignored) is the training hot path.
@@ -40,11 +49,8 @@ class CrossEntropyOp(Function):
     ) -> np.ndarray:
         n, classes = logits.shape
         logits = as_float(logits)
-        # log softmax(z)_c = shifted_c - log_norm, with the max subtracted so exp cannot overflow.
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)
-        log_norm = np.log(total)
+        shifted, exp, total = softmax_parts(logits)
+        log_norm = np.log(total)  # log softmax(z)_c = shifted_c - log_norm
         rows = np.arange(n)
         losses = log_norm[:, 0] - shifted[rows, target]  # -log p of the true class
         plain = weight is None and ignored is None
@@ -133,9 +139,7 @@ class SoftTargetCrossEntropyOp(Function):
     ) -> np.ndarray:
         n, classes = logits.shape
         logits = as_float(logits)
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)
+        shifted, exp, total = softmax_parts(logits)
         log_p = shifted - np.log(total)
         q = target.astype(logits.dtype, copy=False)
         if label_smoothing:
