@@ -8,7 +8,8 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "glassnet"
-CORE = {"tensor", "autograd", "ops"}  # built together: Tensor methods call ops, ops make Tensors
+# Built together: Tensor methods call ops, ops make Tensors.
+CORE = {"tensor", "tensor_methods", "autograd", "ops"}
 
 
 class ImportsAtImportTime(ast.NodeVisitor):
