@@ -188,7 +188,7 @@ class LSTMOp(Function):
         # to W_hh, so each step is one matmul, one add, one tanh and one multiply-add.
         scale = np.full(4 * hidden, 0.5, dtype=w_hh.dtype)
         scale[2 * hidden : 3 * hidden] = 1.0
-        shift = 0.5 - 0.5 * (scale == 1.0)
+        shift = np.where(scale == 1.0, 0.0, 0.5).astype(scale.dtype)
         pre = _project(x, w_ih, b_ih, b_hh)
         pre *= scale
         w_hh_t = (w_hh * scale[:, None]).T
@@ -204,12 +204,7 @@ class LSTMOp(Function):
             np.tanh(a, out=a)
             a *= scale
             a += shift
-            i, f, g, o = (
-                a[:, :hidden],
-                a[:, hidden : 2 * hidden],
-                a[:, 2 * hidden : 3 * hidden],
-                a[:, 3 * hidden :],
-            )
+            i, f, g, o = np.split(a, 4, axis=1)  # views
             np.multiply(f, c, out=cells[t])
             cells[t] += i * g
             np.tanh(cells[t], out=tanh_cells[t])
