@@ -211,3 +211,29 @@ def test_float32_model_and_backward_fill_every_gradient():
     for name, p in model.named_parameters():
         grad = np.asarray(p.grad)
         assert grad.dtype == np.float32 and grad.shape == p.shape and np.abs(grad).sum() > 0, name
+
+
+def test_a_training_step_leaves_no_reference_cycles_behind():
+    """Each layer's node saves its own output array: held by weak reference, so a step's
+    activations are freed when the step ends, not when the garbage collector runs."""
+    import gc
+
+    model = LSTM(3, 4, num_layers=2, bidirectional=True, rng=0)
+    opt = gn.optim.Adam(model.parameters(), lr=1e-3)
+    x = np.random.default_rng(0).standard_normal((5, 2, 3))
+
+    def step():
+        opt.zero_grad()
+        output, (h_n, c_n) = model(x)
+        (output.sum() + h_n.sum() + c_n.sum()).backward()
+        opt.step()
+
+    step()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            step()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
