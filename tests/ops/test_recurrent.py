@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import glassnet as gn
 from glassnet.errors import ShapeError
@@ -239,3 +241,34 @@ def test_bad_settings():
         rnn_layer(*args, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="give both b_ih and b_hh"):
         rnn_layer(*args, np.zeros(4))
+
+
+@settings(max_examples=15)
+@given(
+    mode=st.sampled_from(["RNN", "LSTM", "GRU"]),
+    sizes=st.tuples(*[st.integers(1, 4)] * 4),
+    reverse=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_any_small_shape_matches_the_reference(mode, sizes, reverse, seed):
+    length, batch, inputs, hidden = sizes
+    rng = np.random.default_rng(seed)
+    x, states, weights = random_layer(mode, rng, length, batch, inputs, hidden)
+    np.testing.assert_allclose(
+        run_layer(mode, x, states, weights, reverse).numpy(),
+        joined_reference(mode, x, states, weights, reverse),
+        rtol=1e-10,
+        atol=1e-12,
+    )
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_only_the_weights_need_gradients(mode):
+    """Inputs that need no gradient get none (the backward skips their matmuls)."""
+    rng = np.random.default_rng(3)
+    x, states, weights = random_layer(mode, rng)
+    tensors = [gn.tensor(w, dtype="float64", requires_grad=True) for w in weights]
+    x_tensor = gn.tensor(x, dtype="float64")
+    assert gn.gradcheck(lambda *w: run_layer(mode, x_tensor, states, w), tensors)
+    run_layer(mode, x_tensor, states, tensors).sum().backward()
+    assert x_tensor.grad is None
