@@ -61,6 +61,14 @@ def _state_tensor(owner: str, name: str, value: Any, dtype: np.dtype, shape: tup
     return value
 
 
+def _check_nonlinearity(owner: str, mode: str, nonlinearity: str) -> str:
+    if mode != "RNN" and nonlinearity != "tanh":
+        raise TypeError(f"{owner} has no nonlinearity setting (its gates fix it; RNN has one)")
+    if nonlinearity not in NONLINEARITIES:
+        raise ValueError(f"{owner}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    return nonlinearity
+
+
 class RNNBase(Module):
     """What RNN, LSTM and GRU share: the parameters, the checks and the loop over layers."""
 
@@ -87,7 +95,7 @@ class RNNBase(Module):
         self.num_layers = check_int(name, "num_layers", num_layers, minimum=1)
         self.bias = check_bool(name, "bias", bias)
         self.batch_first = check_bool(name, "batch_first", batch_first)
-        self.dropout = check_number(name, "dropout", dropout, low=0.0, high=1.0)
+        self.dropout = check_number(name, "dropout", dropout, low=0.0, high=1.0, high_open=True)
         self.bidirectional = check_bool(name, "bidirectional", bidirectional)
         self.proj_size = check_int(name, "proj_size", proj_size)
         if self.proj_size and self.mode != "LSTM":
@@ -97,9 +105,7 @@ class RNNBase(Module):
                 f"{name}: proj_size={proj_size} (LSTM with projections) is not supported by "
                 "glassnet yet; use proj_size=0"
             )
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(f"{name}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        self.nonlinearity = nonlinearity
+        self.nonlinearity = _check_nonlinearity(name, self.mode, nonlinearity)
         if self.dropout > 0 and self.num_layers == 1:
             warnings.warn(  # as PyTorch: dropout only acts between layers
                 f"{name}: dropout={dropout} acts after every layer but the last, so it does "
@@ -335,9 +341,7 @@ class RNNCellBase(Module):
         self.input_size = check_int(name, "input_size", input_size, minimum=1)
         self.hidden_size = check_int(name, "hidden_size", hidden_size, minimum=1)
         self.bias = check_bool(name, "bias", bias)
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(f"{name}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        self.nonlinearity = nonlinearity
+        self.nonlinearity = _check_nonlinearity(name, self.mode, nonlinearity)
         generator = get_rng(rng)
         bound = 1.0 / math.sqrt(self.hidden_size)
         uniform = initializers.Uniform(-bound, bound)

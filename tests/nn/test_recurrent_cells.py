@@ -132,6 +132,12 @@ def test_bad_settings_are_named():
         RNN(3, 4, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu'"):
         RNNCell(3, 4, nonlinearity="gelu")
+    with pytest.raises(TypeError, match="LSTM has no nonlinearity setting"):
+        LSTM(3, 4, nonlinearity="relu")
+    with pytest.raises(TypeError, match="GRUCell has no nonlinearity setting"):
+        GRUCell(3, 4, nonlinearity="relu")
+    with pytest.raises(ValueError, match=r"dropout must be .*1"):
+        GRU(3, 4, num_layers=2, dropout=1.0)
     with pytest.raises(ValueError, match="hidden_size must be an int >= 1"):
         GRU(3, 0)
     with pytest.raises(ValueError, match="dropout"):
