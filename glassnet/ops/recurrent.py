@@ -158,15 +158,16 @@ class LSTMOp(Function):
         i = sigmoid(a_i), f = sigmoid(a_f), g = tanh(a_g), o = sigmoid(a_o),
             with a = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh split in four
         c_t = f * c_{t-1} + i * g
-        h_t = o * tanh(c_t)
+        h_t = o * tanh(c_t)            (with a projection: h_t = (o * tanh(c_t)) W_hr^T)
 
-    Inputs x (T, B, I), h0 and c0 (B, H), w_ih (4H, I), w_hh (4H, H)[, b_ih, b_hh]. Output
-    (T + 1, B, H): h_1..h_T, then c_T (the last visited step's cell state).
+    Inputs x (T, B, I), h0 (B, P), c0 (B, H), w_ih (4H, I), w_hh (4H, P), b_ih, b_hh (4H,)
+    [, w_hr (P, H)]; P = H without a projection. Output, flat: the T * B * P values of
+    h_1..h_T (T, B, P), then the B * H of c_T (the last visited step's cell state).
 
     Backward through time, from the step visited last: ``dh = dout_t + dh_next``,
-    ``dc = dc_next + dh * o * (1 - tanh(c_t)^2)``; the gates' gradients are
-    ``dc * g``, ``dc * c_{t-1}``, ``dc * i``, ``dh * tanh(c_t)`` times each gate's slope;
-    ``dc_next = dc * f`` and ``dh_next = da @ W_hh``.
+    ``dm = dh`` (or ``dh @ W_hr``) for m = o * tanh(c_t), ``dc = dc_next + dm * o * (1 -
+    tanh(c_t)^2)``; the gates' gradients are ``dc * g``, ``dc * c_{t-1}``, ``dc * i``,
+    ``dm * tanh(c_t)`` times each gate's slope; ``dc_next = dc * f``, ``dh_next = da @ W_hh``.
     """
 
     @staticmethod
@@ -179,10 +180,11 @@ class LSTMOp(Function):
         w_hh: np.ndarray,
         b_ih: np.ndarray | None = None,
         b_hh: np.ndarray | None = None,
+        w_hr: np.ndarray | None = None,
         reverse: bool = False,
     ) -> np.ndarray:
         length, batch, _ = x.shape
-        hidden = h0.shape[-1]
+        hidden, size = c0.shape[-1], h0.shape[-1]  # size: the projection's, or hidden
         # Every gate is tanh(s * a) * s + shift: s = 1/2, shift = 1/2 is the sigmoid (i, f, o),
         # s = 1, shift = 0 is tanh (g). The s inside is applied once to the projected input and
         # to W_hh, so each step is one matmul, one add, one tanh and one multiply-add.
@@ -195,7 +197,9 @@ class LSTMOp(Function):
         gates = np.empty_like(pre)  # i, f, g, o after their nonlinearity
         cells = np.empty((length, batch, hidden), dtype=pre.dtype)
         tanh_cells = np.empty_like(cells)
-        out = np.empty((length + 1, batch, hidden), dtype=pre.dtype)
+        packed = np.empty(length * batch * size + batch * hidden, dtype=pre.dtype)
+        out = packed[: length * batch * size].reshape(length, batch, size)
+        m = out if w_hr is None else np.empty_like(cells)  # o * tanh(c_t)
         h, c = h0, c0
         for t in _steps(length, reverse):
             a = gates[t]
@@ -208,41 +212,51 @@ class LSTMOp(Function):
             np.multiply(f, c, out=cells[t])
             cells[t] += i * g
             np.tanh(cells[t], out=tanh_cells[t])
-            np.multiply(o, tanh_cells[t], out=out[t])
+            np.multiply(o, tanh_cells[t], out=m[t])
+            if w_hr is not None:
+                np.matmul(m[t], w_hr.T, out=out[t])
             h, c = out[t], cells[t]
-        out[length] = c
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, gates, cells, tanh_cells, out)
+        packed[length * batch * size :] = c.ravel()
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, w_hr, gates, cells, tanh_cells, out, m)
         ctx.reverse = reverse
-        return out
+        return packed
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
-        x, h0, c0, w_ih, w_hh, gates, cells, tanh_cells, out = ctx.saved_tensors
+        x, h0, c0, w_ih, w_hh, w_hr, gates, cells, tanh_cells, out, m = ctx.saved_tensors
         length, batch, hidden = cells.shape
-        reverse = ctx.reverse
+        reverse, size = ctx.reverse, h0.shape[-1]
+        grad_out = grad[: out.size].reshape(out.shape)
         by_gate = gates.reshape(length, batch, 4, hidden)
         i, f, g, o = (by_gate[:, :, k] for k in range(4))
         c_prev = _previous(cells, c0, reverse)
-        # Each gate's pre-activation gradient is (dc or dh) * local, where local is the factor
+        # Each gate's pre-activation gradient is (dc or dm) * local, where local is the factor
         # the gate meets times its slope (sigmoid' = s (1 - s), tanh' = 1 - g^2), computed for
         # all steps before the loop: i: g, f: c_{t-1}, g: i, o: tanh(c_t).
         slope = by_gate * (1.0 - by_gate)
         slope[:, :, 2] = 1.0 - g * g
         local = np.stack([g, c_prev, i, tanh_cells], axis=2) * slope
-        through_tanh = o * (1.0 - tanh_cells * tanh_cells)  # d h_t / d c_t
+        through_tanh = o * (1.0 - tanh_cells * tanh_cells)  # d m_t / d c_t
         dgates = np.empty_like(by_gate)
+        dhs = np.empty_like(out)  # dh of every step, for W_hr's gradient
         dh = np.zeros_like(h0)
-        dc = grad[length].copy()  # the gradient reaching c_T from the caller
+        dc = grad[out.size :].reshape(batch, hidden).copy()  # reaching c_T from the caller
         for t in _steps(length, not reverse):
-            dh = dh + grad[t]
-            dc += dh * through_tanh[t]
+            dh = np.add(dh, grad_out[t], out=dhs[t])
+            dm = dh if w_hr is None else dh @ w_hr
+            dc += dm * through_tanh[t]
             np.multiply(local[t, :, :3], dc[:, None, :], out=dgates[t, :, :3])
-            np.multiply(local[t, :, 3], dh, out=dgates[t, :, 3])
+            np.multiply(local[t, :, 3], dm, out=dgates[t, :, 3])
             dc *= f[t]
             dh = dgates[t].reshape(batch, 4 * hidden) @ w_hh
         dpre = dgates.reshape(length, batch, 4 * hidden)
-        h_prev = _previous(out[:length], h0, reverse)
-        return _gradients(ctx, dpre, dpre, x, h_prev, w_ih, w_hh, (dh, dc))
+        h_prev = _previous(out, h0, reverse)
+        grads = _gradients(ctx, dpre, dpre, x, h_prev, w_ih, w_hh, (dh, dc))
+        if w_hr is None:
+            return grads
+        needs = ctx.needs_input_grad[-1]
+        dw_hr = dhs.reshape(-1, size).T @ m.reshape(-1, hidden) if needs else None
+        return (*grads, dw_hr)
 
 
 class GRUOp(Function):
@@ -330,29 +344,32 @@ class GRUOp(Function):
 
 # ---------------------------------------------------------------------- functional forms
 def _check_layer(
-    op: str, x: Any, states: dict[str, Any], w_ih: Any, w_hh: Any, gates: int
+    op: str, x: Any, states: dict[str, Any], w_ih: Any, w_hh: Any, gates: int, size: int = 0
 ) -> tuple[int, int]:
-    """Check the shapes of one layer's inputs; returns (T, hidden_size)."""
+    """Check the shapes of one layer's inputs; returns (T, hidden_size). ``size`` is the size
+    of h when it differs from hidden_size (an LSTM's projection)."""
     w_shape, x_shape = np.shape(w_ih), np.shape(x)
     if len(w_shape) != 2 or w_shape[0] % gates:
         raise ShapeError(
             f"{op}: w_ih must have shape ({gates} * hidden_size, input_size), got {w_shape}"
         )
     hidden = w_shape[0] // gates
+    size = size or hidden
     if len(x_shape) != 3 or x_shape[-1] != w_shape[1] or x_shape[0] == 0:
         raise ShapeError(
             f"{op}: input must have shape (seq_len >= 1, batch, {w_shape[1]}) to fit w_ih of "
             f"shape {w_shape}, got {x_shape}"
         )
-    if np.shape(w_hh) != (gates * hidden, hidden):
+    if np.shape(w_hh) != (gates * hidden, size):
         raise ShapeError(
-            f"{op}: w_hh must have shape ({gates * hidden}, {hidden}), got {np.shape(w_hh)}"
+            f"{op}: w_hh must have shape ({gates * hidden}, {size}), got {np.shape(w_hh)}"
         )
     for name, state in states.items():
-        if np.shape(state) != (x_shape[1], hidden):
+        expected = (x_shape[1], hidden if name == "c0" else size)
+        what = "proj_size" if expected[1] != hidden else "hidden_size"
+        if np.shape(state) != expected:
             raise ShapeError(
-                f"{op}: {name} must have shape (batch, hidden_size) = ({x_shape[1]}, {hidden}), "
-                f"got {np.shape(state)}"
+                f"{op}: {name} must have shape (batch, {what}) = {expected}, got {np.shape(state)}"
             )
     return x_shape[0], hidden
 
@@ -402,9 +419,10 @@ def lstm_layer(
     b_ih: Any = None,
     b_hh: Any = None,
     reverse: bool = False,
+    w_hr: Any = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
-    """One LSTM layer in one direction over a time-major sequence: (every h_t (T, B, H),
-    the last visited step's h (B, H) and c (B, H)).
+    """One LSTM layer in one direction over a time-major sequence: (every h_t (T, B, P),
+    the last visited step's h (B, P) and c (B, H)); P = H, or w_hr's (P, H) projection's.
 
     Examples:
         >>> import glassnet as gn
@@ -414,11 +432,23 @@ def lstm_layer(
         >>> out.shape, h.shape, c.shape
         ((5, 2, 4), (2, 4), (2, 4))
     """
-    length, hidden = _check_layer("lstm_layer", x, {"h0": h0, "c0": c0}, w_ih, w_hh, 4)
+    size = np.shape(w_hr)[0] if w_hr is not None else 0
+    states = {"h0": h0, "c0": c0}
+    length, hidden = _check_layer("lstm_layer", x, states, w_ih, w_hh, 4, size)
     biases = _biases("lstm_layer", b_ih, b_hh, 4 * hidden)
-    packed = LSTMOp.apply(x, h0, c0, w_ih, w_hh, *biases, reverse=reverse)
-    last = 0 if reverse else length - 1
-    return packed[:length], packed[last], packed[length]
+    inputs = (x, h0, c0, w_ih, w_hh, *biases)
+    if w_hr is not None:
+        if np.shape(w_hr) != (size, hidden):
+            raise ShapeError(
+                f"lstm_layer: w_hr must have shape (P, {hidden}), got {np.shape(w_hr)}"
+            )
+        if not biases:  # zeros keep w_hr in its place among the inputs
+            inputs += (np.zeros(4 * hidden, np.result_type(w_ih)),) * 2
+        inputs += (w_hr,)
+    packed = LSTMOp.apply(*inputs, reverse=reverse)
+    split = length * np.shape(x)[1] * (size or hidden)
+    out = packed[:split].reshape(length, -1, size or hidden)
+    return out, out[0 if reverse else length - 1], packed[split:].reshape(-1, hidden)
 
 
 def gru_layer(

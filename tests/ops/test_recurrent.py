@@ -272,3 +272,43 @@ def test_only_the_weights_need_gradients(mode):
     assert gn.gradcheck(lambda *w: run_layer(mode, x_tensor, states, w), tensors)
     run_layer(mode, x_tensor, states, tensors).sum().backward()
     assert x_tensor.grad is None
+
+
+def reference_projected_lstm(x, h, c, w_ih, w_hh, b_ih, b_hh, w_hr, reverse=False):
+    """PyTorch's LSTM with proj_size: the step of lstm_step, then h_t = h_t W_hr^T."""
+    outputs = [None] * len(x)
+    for t in reversed(range(len(x))) if reverse else range(len(x)):
+        h, c = lstm_step(x[t], h, c, w_ih, w_hh, b_ih, b_hh)
+        h = h @ w_hr.T
+        outputs[t] = h
+    return np.stack(outputs), h, c
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("bias", [True, False])
+def test_lstm_with_a_projection(reverse, bias):
+    rng = np.random.default_rng(7 + reverse)
+    length, batch, inputs, hidden, proj = 3, 2, 3, 4, 2
+    x = rng.standard_normal((length, batch, inputs))
+    h0, c0 = rng.standard_normal((batch, proj)), rng.standard_normal((batch, hidden))
+    w_ih, w_hh = rng.uniform(-0.6, 0.6, (16, inputs)), rng.uniform(-0.6, 0.6, (16, proj))
+    w_hr = rng.uniform(-0.6, 0.6, (proj, hidden))
+    biases = [rng.uniform(-0.6, 0.6, 16) for _ in range(2)] if bias else []
+    zeros = [np.zeros(16)] * 2
+    expected = reference_projected_lstm(x, h0, c0, w_ih, w_hh, *(biases or zeros), w_hr, reverse)
+    got = lstm_layer(x, h0, c0, w_ih, w_hh, *biases, reverse=reverse, w_hr=w_hr)
+    assert [t.shape for t in got] == [(3, 2, 2), (2, 2), (2, 4)]
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g.numpy(), e, rtol=1e-10, atol=1e-12)
+
+    tensors = [gn.tensor(a, requires_grad=True) for a in [x, h0, c0, w_ih, w_hh, w_hr, *biases]]
+
+    def fn(x, h0, c0, w_ih, w_hh, w_hr, *b):
+        out, h, c = lstm_layer(x, h0, c0, w_ih, w_hh, *b, reverse=reverse, w_hr=w_hr)
+        return gn.concatenate([out.reshape(-1), h.reshape(-1), c.reshape(-1)])
+
+    assert gn.gradcheck(fn, tensors)
+    with pytest.raises(ShapeError, match=r"h0 must have shape \(batch, proj_size\) = \(2, 2\)"):
+        lstm_layer(x, c0, c0, w_ih, w_hh, w_hr=w_hr)
+    with pytest.raises(ShapeError, match=r"w_hr must have shape \(P, 4\)"):
+        lstm_layer(x, h0, c0, w_ih, w_hh, w_hr=w_hr[:, :3])
