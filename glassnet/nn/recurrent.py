@@ -30,12 +30,18 @@ GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 
 
 def _run(
-    mode: str, x: Tensor, states: list[Any], weights: list[Any], nonlinearity: str, reverse: bool
+    mode: str,
+    x: Tensor,
+    states: list[Any],
+    weights: list[Any],
+    nonlinearity: str,
+    reverse: bool,
+    w_hr: Any = None,
 ) -> tuple[Tensor, list[Tensor]]:
     """One layer in one direction: (every h_t, [the final h (and c)])."""
     w_ih, w_hh, b_ih, b_hh = (*weights, None, None)[:4]  # no biases: None, None
     if mode == "LSTM":
-        out, h, c = lstm_layer(x, states[0], states[1], w_ih, w_hh, b_ih, b_hh, reverse)
+        out, h, c = lstm_layer(x, states[0], states[1], w_ih, w_hh, b_ih, b_hh, reverse, w_hr)
         return out, [h, c]
     if mode == "GRU":
         out = gru_layer(x, states[0], w_ih, w_hh, b_ih, b_hh, reverse)
@@ -100,11 +106,13 @@ class RNNBase(Module):
         self.proj_size = check_int(name, "proj_size", proj_size)
         if self.proj_size and self.mode != "LSTM":
             raise ValueError(f"{name}: proj_size is only supported for LSTM, not RNN or GRU")
-        if self.proj_size:
-            raise NotImplementedError(
-                f"{name}: proj_size={proj_size} (LSTM with projections) is not supported by "
-                "glassnet yet; use proj_size=0"
+        if self.proj_size >= self.hidden_size:
+            raise ValueError(
+                f"{name}: proj_size ({proj_size}) must be smaller than hidden_size "
+                f"({hidden_size}), as PyTorch's"
             )
+        # h_t's size: the projection's when there is one (c_t keeps hidden_size)
+        self.output_size = self.proj_size or self.hidden_size
         self.nonlinearity = _check_nonlinearity(name, self.mode, nonlinearity)
         if self.dropout > 0 and self.num_layers == 1:
             warnings.warn(  # as PyTorch: dropout only acts between layers
@@ -118,14 +126,16 @@ class RNNBase(Module):
         uniform = initializers.Uniform(-bound, bound)
         size = GATES[self.mode] * self.hidden_size
         for layer in range(self.num_layers):
-            inputs = self.input_size if layer == 0 else self.hidden_size * self.num_directions
+            inputs = self.input_size if layer == 0 else self.output_size * self.num_directions
             for suffix in self._suffixes(layer):
                 shapes: dict[str, tuple[int, ...]] = {
                     "weight_ih": (size, inputs),
-                    "weight_hh": (size, self.hidden_size),
+                    "weight_hh": (size, self.output_size),
                 }
                 if self.bias:
                     shapes.update({"bias_ih": (size,), "bias_hh": (size,)})
+                if self.proj_size:
+                    shapes["weight_hr"] = (self.proj_size, self.hidden_size)
                 for kind, shape in shapes.items():
                     setattr(self, kind + suffix, Parameter(uniform(shape, generator, dtype)))
 
@@ -164,8 +174,9 @@ class RNNBase(Module):
             for direction, suffix in enumerate(self._suffixes(layer)):
                 k = layer * self.num_directions + direction
                 start = [s[k] for s in states]
+                weights, w_hr = self._weights(suffix), getattr(self, "weight_hr" + suffix, None)
                 out, last = _run(
-                    self.mode, x, start, self._weights(suffix), self.nonlinearity, direction == 1
+                    self.mode, x, start, weights, self.nonlinearity, direction == 1, w_hr
                 )
                 outputs.append(out)
                 for found, value in zip(finals, last):
@@ -173,7 +184,7 @@ class RNNBase(Module):
             x = outputs[0] if len(outputs) == 1 else ops.concatenate(outputs, axis=2)
             if self.training and self.dropout > 0 and layer < self.num_layers - 1:
                 x = ops.dropout(x, self.dropout, training=True, rng=self._rng)
-        final = [ops.stack(found) for found in finals]  # each (layers * directions, B, H)
+        final = [ops.stack(found) for found in finals]  # each (layers * directions, B, size)
         if not batched:
             x, final = x[:, 0], [f[:, 0] for f in final]
         elif self.batch_first:
@@ -181,23 +192,23 @@ class RNNBase(Module):
         return x, (final[0], final[1]) if self.mode == "LSTM" else final[0]
 
     def _initial_states(self, hx: Any, batch: int, dtype: np.dtype, batched: bool) -> list[Any]:
-        """h0 (and c0) as (layers * directions, B, H) Tensors, or, when not given, one zero
+        """h0 (and c0) as (layers * directions, B, size) Tensors, or, when not given, one zero
         array per layer and direction."""
-        name, count = type(self).__name__, 1 + (self.mode == "LSTM")
-        layers = self.num_layers * self.num_directions
+        name, layers = type(self).__name__, self.num_layers * self.num_directions
+        sizes = [self.output_size, self.hidden_size][: 1 + (self.mode == "LSTM")]
         if hx is None:
-            zeros = np.zeros((batch, self.hidden_size), dtype=dtype)
-            return [[zeros] * layers for _ in range(count)]
+            return [[np.zeros((batch, size), dtype=dtype)] * layers for size in sizes]
         if self.mode == "LSTM":
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise TypeError(f"{name}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
             given = list(hx)
         else:
             given = [hx]
-        shape = (layers, batch, self.hidden_size) if batched else (layers, self.hidden_size)
         states = [
-            _state_tensor(name, label, value, dtype, shape)
-            for label, value in zip(["h_0", "c_0"], given)
+            _state_tensor(
+                name, label, value, dtype, (layers, batch, size) if batched else (layers, size)
+            )
+            for label, value, size in zip(["h_0", "c_0"], given, sizes)
         ]
         return states if batched else [s.unsqueeze(1) for s in states]
 
@@ -214,6 +225,8 @@ class RNNBase(Module):
         }
         if self.mode == "RNN":
             config["nonlinearity"] = self.nonlinearity
+        if self.proj_size:
+            config["proj_size"] = self.proj_size
         return config
 
     def extra_repr(self) -> str:
@@ -224,7 +237,7 @@ class RNNBase(Module):
             "batch_first": False,
             "dropout": 0.0,
         }
-        defaults.update({"bidirectional": False, "nonlinearity": "tanh"})
+        defaults.update({"bidirectional": False, "proj_size": 0, "nonlinearity": "tanh"})
         for key, default in defaults.items():
             value = getattr(self, key)
             if value != default:
@@ -286,8 +299,10 @@ class LSTM(RNNBase):
         i, f, o = sigmoid(...), g = tanh(...)   of x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh
         c_t = f * c_{t-1} + i * g,   h_t = o * tanh(c_t)
 
-    Arguments as :class:`RNN` (no nonlinearity); ``proj_size`` other than 0 is not supported
-    yet and says so. Returns ``(output, (h_n, c_n))``.
+    Arguments as :class:`RNN` (no nonlinearity), and ``proj_size``: with P > 0 (and below
+    hidden_size), ``h_t = (o * tanh(c_t)) W_hr^T`` through an extra ``weight_hr_l{k}`` (P, H),
+    so the output, h_0 and h_n have P features (c_0, c_n keep H). Returns
+    ``(output, (h_n, c_n))``.
 
     Examples:
         >>> from glassnet.nn.recurrent import LSTM
@@ -297,6 +312,9 @@ class LSTM(RNNBase):
         ((2, 6, 8), (2, 2, 4), (2, 2, 4))
         >>> [name for name, _ in lstm.named_parameters()][:4]
         ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
+        >>> output, (h_n, c_n) = LSTM(3, 4, proj_size=2, rng=0)(np.ones((6, 3)))
+        >>> output.shape, h_n.shape, c_n.shape
+        ((6, 2), (1, 2), (1, 4))
     """
 
     mode = "LSTM"

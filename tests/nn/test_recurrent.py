@@ -11,31 +11,37 @@ import pytest
 import glassnet as gn
 from glassnet.checking import numerical_gradient
 from glassnet.nn.recurrent import GRU, LSTM, RNN
-from tests.ops.test_recurrent import reference_layer
+from tests.ops.test_recurrent import reference_layer, reference_projected_lstm
 
 MODELS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}
 
 
 def reference_model(model, x, states=None):
     """The whole stacked (bi)directional model from the per-layer NumPy reference.
-    x is time-major (T, B, I); states (layers * directions, B, H) arrays; returns
-    (output (T, B, directions * H), final states as a list of (layers * directions, B, H))."""
+    x is time-major (T, B, I); states (layers * directions, B, size) arrays; returns
+    (output (T, B, directions * size), final states as a list of (layers * directions, B, size))."""
     mode, params = model.mode, {k: v.astype(np.float64) for k, v in model.state_dict().items()}
     directions = 2 if model.bidirectional else 1
-    count = model.num_layers * directions
     if states is None:
-        zeros = np.zeros((count, x.shape[1], model.hidden_size))
-        states = [zeros] * (1 + (mode == "LSTM"))
+        states = initial_states(model, x.shape[1], None)
     finals: list[list[np.ndarray]] = [[] for _ in states]
     for layer in range(model.num_layers):
         outputs = []
         for direction, suffix in enumerate(["", "_reverse"][:directions]):
             kinds = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if model.bias else [])
             weights = [params[f"{kind}_l{layer}{suffix}"] for kind in kinds]
-            k = layer * directions + direction
-            out, last = reference_layer(
-                mode, x, [s[k] for s in states], weights, direction == 1, model.nonlinearity
-            )
+            start = [s[layer * directions + direction] for s in states]
+            if model.proj_size:
+                size = weights[0].shape[0]
+                biases = weights[2:] or [np.zeros(size)] * 2
+                w_hr = params[f"weight_hr_l{layer}{suffix}"]
+                out, *last = reference_projected_lstm(
+                    x, *start, *weights[:2], *biases, w_hr, direction == 1
+                )
+            else:
+                out, last = reference_layer(
+                    mode, x, start, weights, direction == 1, model.nonlinearity
+                )
             outputs.append(out)
             for found, value in zip(finals, last):
                 found.append(value)
@@ -44,9 +50,12 @@ def reference_model(model, x, states=None):
 
 
 def initial_states(model, batch, rng):
+    """Random h_0 (and c_0) of PyTorch's shapes; zeros when rng is None."""
     count = model.num_layers * (2 if model.bidirectional else 1)
-    shape = (count, batch, model.hidden_size)
-    return [rng.standard_normal(shape) * 0.5 for _ in range(1 + (model.mode == "LSTM"))]
+    sizes = [model.proj_size or model.hidden_size, model.hidden_size][: 1 + (model.mode == "LSTM")]
+    if rng is None:
+        return [np.zeros((count, batch, size)) for size in sizes]
+    return [rng.standard_normal((count, batch, size)) * 0.5 for size in sizes]
 
 
 def call(model, x, states):
@@ -57,19 +66,25 @@ def call(model, x, states):
 
 
 CONFIGS = [
-    # mode, num_layers, bidirectional, batch_first, with states, nonlinearity
+    # mode, num_layers, bidirectional, batch_first, with states, nonlinearity or proj_size
     ("RNN", 1, False, False, False, "tanh"),
     ("RNN", 2, True, True, True, "relu"),
     ("LSTM", 1, False, False, True, "tanh"),
     ("LSTM", 2, True, False, True, "tanh"),
     ("LSTM", 2, False, True, False, "tanh"),
+    ("LSTM", 2, True, True, True, 1),
     ("GRU", 1, True, True, True, "tanh"),
     ("GRU", 2, True, False, False, "tanh"),
 ]
 
 
-def build(mode, layers, bidirectional, batch_first, nonlinearity="tanh", **options):
-    extra = {"nonlinearity": nonlinearity} if mode == "RNN" else {}
+def build(mode, layers, bidirectional, batch_first, setting="tanh", **options):
+    """A float64 model with input_size 3 and hidden_size 2; ``setting`` is RNN's nonlinearity
+    or LSTM's proj_size."""
+    if isinstance(setting, int):
+        options["proj_size"] = setting
+    elif mode == "RNN":
+        options["nonlinearity"] = setting
     return MODELS[mode](
         3,
         2,
@@ -78,7 +93,6 @@ def build(mode, layers, bidirectional, batch_first, nonlinearity="tanh", **optio
         batch_first=batch_first,
         rng=layers + 3 * bidirectional,
         dtype=np.float64,
-        **extra,
         **options,
     )
 
@@ -164,6 +178,15 @@ def test_parameter_names_shapes_and_order_are_pytorchs():
         "weight_hh_l0",
     ]
     assert GRU(2, 5).weight_hh_l0.shape == (15, 5) and RNN(2, 5).weight_ih_l0.shape == (5, 2)
+    projected = LSTM(3, 4, num_layers=2, proj_size=2, bias=False, rng=0)
+    assert {name: p.shape for name, p in projected.named_parameters()} == {
+        "weight_ih_l0": (16, 3),
+        "weight_hh_l0": (16, 2),
+        "weight_hr_l0": (2, 4),
+        "weight_ih_l1": (16, 2),
+        "weight_hh_l1": (16, 2),
+        "weight_hr_l1": (2, 4),
+    }
 
 
 def test_initial_values_are_uniform_within_one_over_sqrt_hidden():

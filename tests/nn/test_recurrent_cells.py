@@ -87,6 +87,7 @@ def test_lstm_cell_steps_agree_with_the_lstm_layer():
     "model",
     [
         LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True, dropout=0.1, rng=0),
+        LSTM(3, 4, num_layers=2, proj_size=2, batch_first=True, rng=0),
         RNN(3, 4, nonlinearity="relu", bias=False, rng=0),
         GRU(3, 4, rng=0),
         GRUCell(3, 4, rng=0),
@@ -117,6 +118,7 @@ def test_descriptions():
     assert repr(lstm) == "LSTM(10, 20, num_layers=2, batch_first=True, bidirectional=True)"
     assert lstm.summary_label() == repr(lstm)
     assert repr(RNN(3, 4, nonlinearity="relu")) == "RNN(3, 4, nonlinearity='relu')"
+    assert repr(LSTM(3, 4, proj_size=2)) == "LSTM(3, 4, proj_size=2)"
     assert repr(GRUCell(3, 4, bias=False)) == "GRUCell(3, 4, bias=False)"
     table = nn.Sequential(GRUCell(3, 4)).summary()
     assert "GRUCell(3, 4)" in table and "(None, 4)" in table and "108" in table
@@ -124,8 +126,8 @@ def test_descriptions():
 
 # ---------------------------------------------------------------------- errors
 def test_bad_settings_are_named():
-    with pytest.raises(NotImplementedError, match=r"proj_size=2 .* not supported"):
-        LSTM(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match=r"proj_size \(4\) must be smaller than hidden_size"):
+        LSTM(3, 4, proj_size=4)
     with pytest.raises(ValueError, match="proj_size is only supported for LSTM"):
         GRU(3, 4, proj_size=2)
     with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu'"):
