@@ -221,7 +221,7 @@ class LSTMOp(Function):
             cells[t] += i * g
             np.tanh(cells[t], out=tanh_cells[t])
             np.multiply(o, tanh_cells[t], out=m[t])
-            if w_hr is not None:
+            if w_hr_t is not None:
                 np.matmul(m[t], w_hr_t, out=out[t])
             h, c = out[t], cells[t]
         packed[length * batch * size :] = c.ravel()
