@@ -18,6 +18,7 @@ from glassnet.io.architecture import (
     describe,
 )
 from glassnet.io.container import read_file, write_file
+from glassnet.io.upgrade import upgrade_v2_arrays
 
 
 def save(
@@ -82,7 +83,7 @@ def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -
         FileFormatError: the file is malformed, edited or does not fit the model.
     """
     path = Path(path)
-    arrays, header = read_file(path, kind="model")
+    arrays, header = read_file(path, kind="model", oldest=2)
     extra = header.get("extra", {})
     if not isinstance(extra, dict):
         raise FileFormatError(f"{path}: the header's 'extra' is not a dict")
@@ -102,6 +103,8 @@ def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -
         if dtype is not None:
             _check_dtype_setting(path, "(the whole model)", dtype, kinds="f")
             model.to(dtype)
+    if header["version"] == 2:  # Linear weights (in, out), Dense's linear.weight: convert
+        arrays = upgrade_v2_arrays(arrays, model)
     _check_fits(path, model, arrays, exact_dtypes=rebuilt)
     try:
         model.load_state_dict(arrays)

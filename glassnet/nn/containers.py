@@ -21,7 +21,7 @@ SUMMARY_MAX_SAMPLE = 2**26
 class Sequential(Module):
     """Apply layers in order: ``Sequential([l1, l2, ...], name=...)`` or ``Sequential(l1, l2)``.
 
-    Parameters are named by position: ``"0.weight"``, ``"2.linear.bias"``.
+    Parameters are named by position: ``"0.weight"``, ``"2.kernel"``.
 
     Examples:
         >>> from glassnet import nn
@@ -30,7 +30,7 @@ class Sequential(Module):
         >>> model(np.ones((5, 4))).shape
         (5, 2)
         >>> list(dict(model.named_parameters()))
-        ['0.weight', '0.bias', '2.linear.weight', '2.linear.bias']
+        ['0.weight', '0.bias', '2.kernel', '2.bias']
         >>> print(model.summary())  # doctest: +NORMALIZE_WHITESPACE
         Model: "tiny"
         ───────────────────────────────────────────────────────────────

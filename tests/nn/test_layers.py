@@ -64,7 +64,7 @@ def test_lazy_linear_and_dense_fix_their_input_size_at_the_first_call():
     dense = nn.Dense(4, activation="relu")
     assert dense.num_parameters() == 0
     assert dense(np.ones((2, 7))).shape == (2, 4)
-    assert dense.linear.in_features == 7 and dense.num_parameters() == 7 * 4 + 4
+    assert dense.in_features == 7 and dense.num_parameters() == 7 * 4 + 4
     linear = nn.Linear(None, 3)
     model = nn.Sequential(linear)
     model(np.ones((2, 5)))
@@ -89,7 +89,7 @@ def test_linear_default_init_matches_pytorch_bounds():
     layer = nn.Linear(400, 300, rng=0)
     bound = 1 / np.sqrt(400)
     assert np.abs(layer.weight.numpy()).max() <= bound and np.abs(layer.bias.numpy()).max() <= bound
-    assert layer.weight.shape == (400, 300) and layer.weight.numpy().std() > 0.9 * bound / np.sqrt(
+    assert layer.weight.shape == (300, 400) and layer.weight.numpy().std() > 0.9 * bound / np.sqrt(
         3
     )
 
