@@ -7,7 +7,7 @@ Examples:
     (2, 3)
 """
 
-from glassnet.nn import functional, init
+from glassnet.nn import functional, init, utils
 from glassnet.nn.activations import (
     ELU,
     GELU,
@@ -44,6 +44,7 @@ from glassnet.nn.losses import (
     get_loss,
 )
 from glassnet.nn.module import Module
+from glassnet.nn.module_containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from glassnet.nn.more_activations import (
     CELU,
     SELU,
@@ -97,9 +98,13 @@ __all__ = [
     "MSELoss",
     "Mish",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "NLLLoss",
     "PReLU",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "ReLU",
     "ReLU6",
     "Sequential",
@@ -121,4 +126,5 @@ __all__ = [
     "get_activation",
     "get_loss",
     "init",
+    "utils",
 ]
