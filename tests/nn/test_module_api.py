@@ -142,3 +142,12 @@ def test_repr_nests_like_pytorch():
         "(layers): ModuleList(\n    (0): Linear(in_features=3, out_features=3, bias=True)" in text
     )
     assert "(heads): ModuleDict(\n    (a): Linear" in text
+
+
+def test_embedding_takes_pytorch_factory_arguments():
+    table = np.arange(6.0).reshape(3, 2)
+    emb = nn.Embedding(3, 2, _weight=table, _freeze=True, dtype=np.float64, device="cpu")
+    np.testing.assert_array_equal(emb(np.array([2])).numpy(), [[4.0, 5.0]])
+    assert not emb.weight.requires_grad and emb.weight.dtype == np.float64
+    with pytest.raises(NotImplementedError, match="max_norm"):
+        nn.Embedding(3, 2, max_norm=1.0)
