@@ -151,3 +151,21 @@ def test_embedding_takes_pytorch_factory_arguments():
     assert not emb.weight.requires_grad and emb.weight.dtype == np.float64
     with pytest.raises(NotImplementedError, match="max_norm"):
         nn.Embedding(3, 2, max_norm=1.0)
+
+
+def test_sequential_takes_named_layers_as_pytorch(tmp_path):
+    from collections import OrderedDict
+
+    model = nn.Sequential(
+        OrderedDict([("fc1", nn.Linear(3, 4)), ("act", nn.ReLU()), ("fc2", nn.Linear(4, 2))])
+    )
+    assert list(model.state_dict()) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    assert model[0] is model.fc1 and model(np.ones((1, 3))).shape == (1, 2)
+    gn.save(model, tmp_path / "named.npz")
+    assert list(gn.load(tmp_path / "named.npz").state_dict()) == list(model.state_dict())
+    del model[1]
+    assert list(dict(model.named_children())) == ["fc1", "fc2"]
+    model[1] = nn.Linear(4, 5)
+    assert list(dict(model.named_children())) == ["fc1", "fc2"] and model.fc2.out_features == 5
+    model.append(nn.Tanh())
+    assert list(dict(model.named_children()))[-1] == "2"
