@@ -418,11 +418,18 @@ class Module(ByHand, State, KerasFacade):
         )
 
     def __repr__(self) -> str:
-        lines = [
+        """PyTorch's layout: settings inline when they are one line and there are no
+        sub-modules, else one line each, then ``(name): child`` indented."""
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [
             f"({name}): " + repr(child).replace("\n", "\n  ")
             for name, child in self._modules.items()
         ]
-        head = f"{type(self).__name__}({self.extra_repr()}"
+        head = f"{type(self).__name__}("
+        if len(extra_lines) == 1 and not child_lines:
+            return head + extra_lines[0] + ")"
+        lines = extra_lines + child_lines
         if not lines:
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
