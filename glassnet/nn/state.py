@@ -92,9 +92,14 @@ class State:
             if attr not in owner._non_persistent:
                 yield name, value
 
-    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(
+        self, state: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, checking names, shapes and dtypes
-        first, so a mismatch never leaves the model half loaded.
+        first, so a mismatch never leaves the model half loaded. Values may be NumPy arrays,
+        Tensors or nested lists of numbers. (PyTorch's ``assign=True`` is accepted; the values
+        are copied into the existing parameters either way, which keeps optimizers' references
+        valid and gives the same numbers.)
 
         Args:
             state: dotted name -> array (or anything ``np.asarray`` makes an array of numbers).
