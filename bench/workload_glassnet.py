@@ -15,7 +15,7 @@ class MLP:
             layers += [nn.Linear(*w.shape), nn.ReLU()]
         self.model = nn.Sequential(layers[:-1])  # no ReLU after the output layer
         for p, w in zip(self.model.parameters(), weights):
-            p.data[...] = w
+            p.data[...] = w.T if w.ndim == 2 else w  # Linear stores (out, in), as PyTorch
         self.opt = optim.Adam(self.model.parameters(), lr=lr)
         self.loss_fn = nn.CrossEntropyLoss()
 

@@ -199,7 +199,7 @@ def check_layer_gradients(
         >>> from glassnet import nn
         >>> report = gn.check_layer_gradients(nn.Dense(3, 2, "tanh", rng=0), (4, 3), samples=2)
         >>> sorted(report)
-        ['input', 'linear.bias', 'linear.weight']
+        ['bias', 'input', 'kernel']
     """
     import copy
 

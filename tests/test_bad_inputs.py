@@ -205,12 +205,16 @@ def test_registry_refuses_bad_names_and_factories():
 @pytest.mark.parametrize(
     "make, error, message",
     [
-        (lambda: nn.LeakyReLU("a"), TypeError, r"LeakyReLU: slope must be a number, got str"),
+        (
+            lambda: nn.LeakyReLU("a"),
+            TypeError,
+            r"LeakyReLU: negative_slope must be a number, got str",
+        ),
         (lambda: nn.ELU(None), TypeError, r"ELU: alpha must be a number, got NoneType"),
         (lambda: nn.ELU(float("nan")), ValueError, r"ELU: alpha must be a finite number"),
         (lambda: nn.GELU("nope"), ValueError, r"GELU: approximate must be 'none' or 'tanh'"),
-        (lambda: nn.Softmax(1.0), TypeError, r"Softmax: axis must be an int, got float"),
-        (lambda: nn.LogSoftmax("x"), TypeError, r"LogSoftmax: axis must be an int, got str"),
+        (lambda: nn.Softmax(1.0), TypeError, r"Softmax: dim must be an int, got float"),
+        (lambda: nn.LogSoftmax("x"), TypeError, r"LogSoftmax: dim must be an int, got str"),
     ],
 )
 def test_activations_refuse_bad_settings(make, error, message):

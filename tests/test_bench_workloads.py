@@ -36,7 +36,10 @@ def test_glassnet_and_the_numpy_reference_train_identically(workloads):
         loss_reference = reference.train_batch(X[batch], y[batch])
         assert loss_ours == pytest.approx(loss_reference, rel=1e-5), step
     for p, q in zip(ours.model.parameters(), reference.params):
-        np.testing.assert_allclose(p.numpy(), q, rtol=1e-4, atol=1e-6)
+        # Linear stores (out, in), the NumPy reference (in, out)
+        np.testing.assert_allclose(
+            p.numpy().T if p.ndim == 2 else p.numpy(), q, rtol=1e-4, atol=1e-6
+        )
     np.testing.assert_allclose(ours.predict(X), reference.predict(X), rtol=1e-4, atol=1e-5)
     assert not np.allclose(reference.params[0], weights[0])  # it did train
 

@@ -15,6 +15,8 @@ MODELS = {
     "batchnorm-dropout-bias": (lambda: nn.Sequential(nn.Linear(6, 8, rng=0), nn.BatchNorm1d(8), nn.Dropout(0.5),
                                                      nn.Bias(8, init=nn.init.Normal(0, 1)), nn.LogSoftmax()), (6,)),
     "flatten": (lambda: nn.Sequential(nn.Flatten(), nn.Sequential(nn.Dense(12, 5, "tanh", rng=0)), nn.GELU("tanh")), (3, 4)),
+    "pytorch-layout-linear-3d": (lambda: nn.Sequential(nn.Linear(4, 3, rng=0), nn.SELU(), nn.Linear(3, 5, rng=1),
+                                                       nn.Hardsigmoid(), nn.Softsign(), nn.Linear(5, 2, bias=False, rng=2)), (6, 4)),
 }  # fmt: skip
 
 

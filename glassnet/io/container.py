@@ -22,7 +22,11 @@ FORMAT = "glassnet"
 
 
 #: Version 2 added ``dtypes`` and ``header_sha256``; files of version 1 are refused.
-VERSION = 2
+#: Version 3: ``nn.Linear.weight`` is stored as (out_features, in_features), PyTorch's layout,
+#: and ``nn.Dense`` holds ``kernel``/``bias`` (version 2: ``linear.weight``/``linear.bias``,
+#: Linear weights as (in, out)). ``gn.load`` converts a version-2 model file as it reads it
+#: (``glassnet.io.upgrade``); other readers ask for version 3.
+VERSION = 3
 
 
 _NPZ_HEADER_KEY = "__glassnet__"
@@ -145,9 +149,14 @@ def write_file(
 
 
 def read_file(
-    path: str | os.PathLike, kind: str | None = None
+    path: str | os.PathLike, kind: str | None = None, oldest: int = VERSION
 ) -> tuple[dict[str, np.ndarray], dict]:
     """Read and verify a file written by :func:`write_file`: (arrays, header).
+
+    Args:
+        kind: the ``kind`` the header must name ("model", "checkpoint"), or None for any.
+        oldest: the oldest format version the caller can convert (the header's ``version``
+            says which it got); older files are refused.
 
     Raises:
         FileFormatError: the file is not a glassnet file of this format version, holds a
@@ -167,12 +176,12 @@ def read_file(
         arrays, text = _read_safetensors(path, raw)
     else:
         raise FileFormatError(f"{path}: not a glassnet file (neither safetensors nor .npz)")
-    header = _parse_header(path, text, kind)
+    header = _parse_header(path, text, kind, oldest)
     _check_arrays(path, header, arrays)
     return arrays, header
 
 
-def _parse_header(path: Path, text: str, kind: str | None) -> dict[str, Any]:
+def _parse_header(path: Path, text: str, kind: str | None, oldest: int) -> dict[str, Any]:
     try:
         header = json.loads(text)
     except (ValueError, RecursionError):
@@ -189,10 +198,16 @@ def _parse_header(path: Path, text: str, kind: str | None) -> dict[str, Any]:
             f"{path}: format version {version!r}, but this glassnet reads version {VERSION}: "
             "upgrade glassnet to load it"
         )
-    if version < VERSION:
+    if version < 2:
         raise FileFormatError(
             f"{path}: format version {version}, written by a development version of glassnet "
             f"before files were fully checksummed; this glassnet reads version {VERSION}"
+        )
+    if version < oldest:
+        raise FileFormatError(
+            f"{path}: format version {version} (before nn.Linear took PyTorch's (out, in) "
+            f"layout) holds a {header.get('kind')!r}, which this glassnet cannot convert; it "
+            f"reads version {VERSION} (gn.load converts version-2 model files)"
         )
     if header.get("header_sha256") != _header_digest(header):
         raise FileFormatError(

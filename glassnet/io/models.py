@@ -18,6 +18,8 @@ from glassnet.io.architecture import (
     describe,
 )
 from glassnet.io.container import read_file, write_file
+from glassnet.io.objects import decode, encode
+from glassnet.io.upgrade import upgrade_v2_arrays
 
 
 def save(
@@ -25,15 +27,36 @@ def save(
     path: str | os.PathLike,
     extra: dict[str, Any] | None = None,
     file_format: str | None = None,
+    **torch_options: Any,
 ) -> None:
-    """Save a model's weights, buffers and architecture to one file, atomically.
+    """Save a model (weights, buffers and architecture), or any object ``torch.save`` users
+    save, to one file, atomically.
 
     Args:
-        model: a Module. Models made of library layers can later be loaded without code;
-            others are saved too, and load into an instance with ``gn.load(path, model=...)``.
-        extra: JSON-able information to keep beside the model (read back with ``with_extra``).
+        model: a Module, or a Tensor, an array, a state_dict, or nested dicts/lists/tuples of
+            Tensors, arrays, numbers, strings and None (``glassnet.io.objects``). Models made
+            of library layers can later be loaded without code; others are saved too, and
+            load into an instance with ``gn.load(path, model=...)``.
+        extra: JSON-able information to keep beside a model (read back with ``with_extra``).
         file_format: "safetensors" (default when the ``io`` extra is installed) or "npz".
+        torch_options: ``torch.save``'s ``pickle_module``/``pickle_protocol`` and the like are
+            refused: glassnet never pickles.
     """
+    _check_path(path)
+    if torch_options:
+        raise TypeError(
+            f"save: unexpected arguments {sorted(torch_options)} (glassnet never pickles: "
+            "pickle_module and pickle_protocol have no meaning here)"
+        )
+    from glassnet.nn.module import Module
+
+    if not isinstance(model, Module):
+        if extra is not None:
+            raise TypeError("save: extra= goes with a Module; put it inside the saved dict")
+        arrays: dict[str, np.ndarray] = {}
+        structure = encode(model, arrays)
+        write_file(path, arrays, {"kind": "object", "object": structure}, file_format)
+        return
     if extra is not None:
         _check_extra(path, extra)
     dtypes = {str(p.dtype) for p in model.parameters()}
@@ -66,8 +89,29 @@ def _check_extra(path: Any, extra: Any) -> None:
             stack.extend(value)
 
 
-def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -> Any:
-    """Load a model saved by :func:`save`.
+def _check_path(path: Any) -> None:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"a file path (str or os.PathLike) is needed, got {type(path).__name__} (file "
+            "objects are not supported)"
+        )
+
+
+def load(
+    path: str | os.PathLike,
+    model: Any = None,
+    with_extra: bool = False,
+    *,
+    map_location: Any = None,
+    weights_only: bool | None = None,
+    mmap: Any = None,
+) -> Any:
+    """Load what :func:`save` saved: a model, or the object (Tensor, state_dict, nested
+    dicts/lists...) as it was.
+
+    ``torch.load``'s ``map_location`` (the CPU only: "cpu", a CPU device, or a function, which
+    is not called) and ``weights_only`` (loading is always weights-only: nothing is unpickled,
+    no code runs) are accepted.
 
     Args:
         model: an instance to load the weights into (needed for models with custom layers);
@@ -81,8 +125,25 @@ def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -
     Raises:
         FileFormatError: the file is malformed, edited or does not fit the model.
     """
+    _check_path(path)
+    if (
+        map_location is not None
+        and not callable(map_location)
+        and not isinstance(map_location, dict)
+    ):
+        from glassnet.nn.factory import check_device
+
+        check_device("load(map_location=...)", map_location)
     path = Path(path)
-    arrays, header = read_file(path, kind="model")
+    arrays, header = read_file(path, oldest=2)
+    if header.get("kind") == "object":
+        if model is not None or with_extra:
+            raise TypeError(
+                f"{path}: holds an object, not a model: model= and with_extra= do not apply"
+            )
+        return decode(path, header.get("object"), arrays)
+    if header.get("kind") != "model":
+        raise FileFormatError(f"{path}: holds a {header.get('kind')!r}, not a 'model' or an object")
     extra = header.get("extra", {})
     if not isinstance(extra, dict):
         raise FileFormatError(f"{path}: the header's 'extra' is not a dict")
@@ -102,6 +163,8 @@ def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -
         if dtype is not None:
             _check_dtype_setting(path, "(the whole model)", dtype, kinds="f")
             model.to(dtype)
+    if header["version"] == 2:  # Linear weights (in, out), Dense's linear.weight: convert
+        arrays = upgrade_v2_arrays(arrays, model)
     _check_fits(path, model, arrays, exact_dtypes=rebuilt)
     try:
         model.load_state_dict(arrays)

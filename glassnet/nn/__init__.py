@@ -7,7 +7,7 @@ Examples:
     (2, 3)
 """
 
-from glassnet.nn import functional, init
+from glassnet.nn import functional, init, utils
 from glassnet.nn.activations import (
     ELU,
     GELU,
@@ -23,8 +23,9 @@ from glassnet.nn.activations import (
     get_activation,
 )
 from glassnet.nn.containers import Sequential
+from glassnet.nn.dense import Dense
 from glassnet.nn.embedding import Embedding
-from glassnet.nn.layers import BatchNorm1d, Bias, Dense, Dropout, Flatten, Linear
+from glassnet.nn.layers import BatchNorm1d, Bias, Dropout, Flatten, Linear, Unflatten
 from glassnet.nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -33,23 +34,46 @@ from glassnet.nn.losses import (
     CrossEntropyLoss,
     HuberLoss,
     KerasLoss,
+    KLDivLoss,
     L1Loss,
     Loss,
     MSELoss,
     NLLLoss,
+    SmoothL1Loss,
     SparseCategoricalCrossentropy,
     get_loss,
 )
 from glassnet.nn.module import Module
+from glassnet.nn.module_containers import ModuleDict, ModuleList, ParameterDict, ParameterList
+from glassnet.nn.more_activations import (
+    CELU,
+    SELU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LogSigmoid,
+    Mish,
+    PReLU,
+    ReLU6,
+    SiLU,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
 from glassnet.nn.parameter import Parameter
 from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
+    "CELU",
     "ELU",
     "GELU",
     "GRU",
     "LSTM",
     "RNN",
+    "SELU",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
@@ -62,30 +86,52 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRUCell",
+    "Hardshrink",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
     "HuberLoss",
     "Identity",
+    "KLDivLoss",
     "KerasLoss",
     "L1Loss",
     "LSTMCell",
     "LeakyReLU",
     "Linear",
+    "LogSigmoid",
     "LogSoftmax",
     "Loss",
     "MSELoss",
+    "Mish",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "NLLLoss",
+    "PReLU",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "RNNCell",
     "ReLU",
+    "ReLU6",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "Sin",
+    "SmoothL1Loss",
     "Softmax",
+    "Softmin",
     "Softplus",
+    "Softshrink",
+    "Softsign",
     "SparseCategoricalCrossentropy",
     "Tanh",
+    "Tanhshrink",
+    "Threshold",
+    "Unflatten",
     "functional",
     "get_activation",
     "get_loss",
     "init",
+    "utils",
 ]

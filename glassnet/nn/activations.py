@@ -7,6 +7,7 @@ from typing import Any
 from glassnet import ops
 from glassnet.arguments import check_int, check_number
 from glassnet.nn.module import Module
+from glassnet.ops.activations import softplus_beta
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor
 
@@ -37,7 +38,7 @@ class Activation(Module):
 
 
 class ReLU(Activation):
-    """max(x, 0).
+    """max(x, 0). (``inplace`` is accepted; the result is a new Tensor.)
 
     Examples:
         >>> from glassnet import nn
@@ -47,12 +48,16 @@ class ReLU(Activation):
 
     onnx_op = "Relu"
 
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
     def forward(self, x: Tensor) -> Tensor:
         return ops.relu(x)
 
 
 class LeakyReLU(Activation):
-    """x for x > 0, slope * x otherwise."""
+    """x for x > 0, negative_slope * x otherwise (``LeakyReLU(negative_slope=0.01)``, as
+    PyTorch; ``slope`` is its older glassnet name)."""
 
     settings = ("slope",)
 
@@ -61,15 +66,22 @@ class LeakyReLU(Activation):
     def onnx_attributes(self) -> dict[str, Any]:
         return dict(alpha=float(self.slope))
 
-    def __init__(self, slope: float = 0.01) -> None:
+    def __init__(
+        self, negative_slope: float = 0.01, inplace: bool = False, slope: float | None = None
+    ) -> None:
         super().__init__()
-        self.slope = check_number("LeakyReLU", "slope", slope)
+        value = negative_slope if slope is None else slope
+        self.slope = check_number("LeakyReLU", "negative_slope", value)
+
+    @property
+    def negative_slope(self) -> float:
+        return self.slope
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.leaky_relu(x, self.slope)
 
     def extra_repr(self) -> str:
-        return f"slope={self.slope}"
+        return f"negative_slope={self.slope}"
 
 
 class ELU(Activation):
@@ -82,7 +94,7 @@ class ELU(Activation):
     def onnx_attributes(self) -> dict[str, Any]:
         return dict(alpha=float(self.alpha))
 
-    def __init__(self, alpha: float = 1.0) -> None:
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = check_number("ELU", "alpha", alpha)
 
@@ -133,12 +145,34 @@ class Tanh(Activation):
 
 
 class Softplus(Activation):
-    """log(1 + e^x), a smooth ReLU."""
+    """log(1 + e^(beta x)) / beta, a smooth ReLU; x itself where beta x > threshold."""
 
+    settings = ("beta", "threshold")
     onnx_op = "Softplus"
 
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = check_number("Softplus", "beta", beta)
+        self.threshold = check_number("Softplus", "threshold", threshold)
+        if self.beta == 0:
+            raise ValueError("Softplus: beta must not be 0 (it divides the result)")
+
     def forward(self, x: Tensor) -> Tensor:
-        return ops.softplus(x)
+        if self.beta == 1.0 and self.threshold == 20.0:
+            return ops.softplus(x)  # the classic op (its linear piece differs by < 1e-9)
+        return softplus_beta(x, self.beta, self.threshold)
+
+    def to_onnx(self, graph: Any, x: str, name: str) -> str:
+        if self.beta != 1.0:
+            return Module.to_onnx(self, graph, x, name)  # ONNX's Softplus has no beta
+        return super().to_onnx(graph, x, name)
+
+    def extra_repr(self) -> str:
+        return (
+            ""
+            if self.beta == 1.0 and self.threshold == 20.0
+            else (f"beta={self.beta}, threshold={self.threshold}")
+        )
 
 
 class Sin(Activation):
@@ -151,16 +185,27 @@ class Sin(Activation):
 
 
 class Identity(Activation):
-    """Returns its input unchanged (the "linear" activation)."""
+    """Returns its input unchanged (the "linear" activation); takes and ignores any
+    arguments, as PyTorch's ``nn.Identity``."""
 
     onnx_op = "Identity"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
 
     def forward(self, x: Tensor) -> Tensor:
         return x
 
 
 class Softmax(Activation):
-    """Probabilities along ``axis`` (default: the last)."""
+    """Probabilities along ``dim`` (PyTorch's name; Keras' ``axis`` works too; default: the
+    last axis).
+
+    Examples:
+        >>> from glassnet import nn
+        >>> nn.Softmax(dim=0)(np.zeros((2, 3))).numpy()[:, 0]
+        array([0.5, 0.5])
+    """
 
     settings = ("axis",)
     outputs_probabilities = True
@@ -170,19 +215,24 @@ class Softmax(Activation):
     def onnx_attributes(self) -> dict[str, Any]:
         return dict(axis=self.axis)
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, dim: int | None = None, axis: int = -1) -> None:
         super().__init__()
-        self.axis = check_int(type(self).__name__, "axis", axis, minimum=None)
+        name = type(self).__name__
+        self.axis = check_int(name, "dim", axis if dim is None else dim, minimum=None)
+
+    @property
+    def dim(self) -> int:
+        return self.axis
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.softmax(x, self.axis)
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return f"dim={self.axis}"
 
 
 class LogSoftmax(Activation):
-    """Log-probabilities along ``axis``, computed stably."""
+    """Log-probabilities along ``dim`` (or Keras' ``axis``), computed stably."""
 
     settings = ("axis",)
 
@@ -191,15 +241,20 @@ class LogSoftmax(Activation):
     def onnx_attributes(self) -> dict[str, Any]:
         return dict(axis=self.axis)
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, dim: int | None = None, axis: int = -1) -> None:
         super().__init__()
-        self.axis = check_int(type(self).__name__, "axis", axis, minimum=None)
+        name = type(self).__name__
+        self.axis = check_int(name, "dim", axis if dim is None else dim, minimum=None)
+
+    @property
+    def dim(self) -> int:
+        return self.axis
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.log_softmax(x, self.axis)
 
     def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return f"dim={self.axis}"
 
 
 ACTIVATIONS = Registry(

@@ -19,7 +19,7 @@ Examples:
     >>> out = layer.forward(np.ones((4, 3)))   # NumPy in, Tensor out
     >>> dx = layer.backward(np.ones((4, 2)))   # NumPy in, NumPy out; fills p.grad
     >>> dx.shape, layer.weight.grad.shape
-    ((4, 3), (3, 2))
+    ((4, 3), (2, 3))
 """
 
 from __future__ import annotations

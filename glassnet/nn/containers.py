@@ -21,7 +21,8 @@ SUMMARY_MAX_SAMPLE = 2**26
 class Sequential(Module):
     """Apply layers in order: ``Sequential([l1, l2, ...], name=...)`` or ``Sequential(l1, l2)``.
 
-    Parameters are named by position: ``"0.weight"``, ``"2.linear.bias"``.
+    Parameters are named by position: ``"0.weight"``, ``"2.kernel"``; or, given a dict
+    (PyTorch's ``Sequential(OrderedDict(...))``), by the names it holds: ``"fc1.weight"``.
 
     Examples:
         >>> from glassnet import nn
@@ -30,7 +31,7 @@ class Sequential(Module):
         >>> model(np.ones((5, 4))).shape
         (5, 2)
         >>> list(dict(model.named_parameters()))
-        ['0.weight', '0.bias', '2.linear.weight', '2.linear.bias']
+        ['0.weight', '0.bias', '2.kernel', '2.bias']
         >>> print(model.summary())  # doctest: +NORMALIZE_WHITESPACE
         Model: "tiny"
         ───────────────────────────────────────────────────────────────
@@ -49,15 +50,13 @@ class Sequential(Module):
         super().__init__()
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
-        if len(layers) == 1 and isinstance(layers[0], Mapping):
-            raise TypeError(
-                "Sequential takes its layers in order, as a list or as arguments; named layers "
-                "(PyTorch's Sequential(OrderedDict(...))) are not supported: the layers are "
-                "named 0, 1, ... by position"
-            )
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Sequential: name must be a string, got {type(name).__name__}")
         self.name = name or "sequential"
+        if len(layers) == 1 and isinstance(layers[0], Mapping):  # PyTorch's named layers
+            for key, layer in layers[0].items():
+                self.add_module(key, self._check_layer(layer))
+            return
         for layer in layers:
             self.append(layer)
 
@@ -85,11 +84,20 @@ class Sequential(Module):
         return x
 
     def get_config(self) -> dict[str, Any]:
-        return {"layers": list(self._modules.values()), "name": self.name}
+        config: dict[str, Any] = {"layers": list(self._modules.values()), "name": self.name}
+        if not self._numbered():
+            config["names"] = list(self._modules)
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Sequential:
+        names = config.get("names")
+        if names is not None:
+            return cls(dict(zip(names, config["layers"])), name=config.get("name"))
         return cls(config["layers"], name=config.get("name"))
+
+    def _numbered(self) -> bool:
+        return list(self._modules) == [str(i) for i in range(len(self._modules))]
 
     def __getitem__(self, index: int | slice) -> Any:
         """The layer at ``index`` (negative counts from the end), or a Sequential of the
@@ -109,26 +117,29 @@ class Sequential(Module):
 
     def __setitem__(self, index: int, layer: Module) -> None:
         """Replace the layer at ``index``, as PyTorch's ``model[0] = nn.Linear(...)``."""
-        layers = list(self._modules.values())
+        layers, names = list(self._modules.values()), list(self._modules)
         layers[self._position(index)] = self._check_layer(layer)
-        self._replace_layers(layers)
+        self._replace_layers(layers, None if self._numbered() else names)
 
     def __delitem__(self, index: int | slice) -> None:
         """Remove a layer (or a slice of them); the rest are renumbered 0, 1, ..."""
-        layers = list(self._modules.values())
+        numbered = self._numbered()
+        pairs = list(self._modules.items())
         if isinstance(index, slice):
-            del layers[index]
+            del pairs[index]
         else:
-            del layers[self._position(index)]
-        self._replace_layers(layers)
+            del pairs[self._position(index)]
+        names = None if numbered else [key for key, _ in pairs]
+        self._replace_layers([layer for _, layer in pairs], names)
 
-    def _replace_layers(self, layers: list[Module]) -> None:
-        """Register ``layers`` as 0, 1, ... in order (re-assigning one would move it last)."""
+    def _replace_layers(self, layers: list[Module], names: list[str] | None = None) -> None:
+        """Register ``layers`` as 0, 1, ... in order, or under ``names`` (re-assigning one
+        would move it last)."""
         for key in list(self._modules):
             object.__delattr__(self, key)
         self._modules.clear()
-        for layer in layers:
-            self.append(layer)
+        for i, layer in enumerate(layers):
+            setattr(self, str(i) if names is None else names[i], layer)
 
     def _position(self, index: Any) -> int:
         if isinstance(index, (bool, np.bool_)):

@@ -9,8 +9,9 @@ import numpy as np
 
 from glassnet.arguments import check_int
 from glassnet.autograd import Context, Function
-from glassnet.errors import IndexOutOfRangeError
+from glassnet.errors import IndexOutOfRangeError, ShapeError
 from glassnet.nn import init as initializers
+from glassnet.nn.factory import check_device, layer_dtype
 from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 from glassnet.rng import RngLike, get_rng
@@ -47,7 +48,11 @@ class Embedding(Module):
             (a negative value counts from the end; stored as the non-negative index).
         init: an initializer (``nn.init``) or a Keras name; default N(0, 1) as PyTorch.
         rng: Generator or seed for the initial weights.
-        dtype: the table's dtype.
+        dtype: the table's dtype (float32 when None).
+        device: "cpu" or None.
+        _weight, _freeze: as PyTorch: start from these values; freeze the table.
+        max_norm, scale_grad_by_freq, sparse: PyTorch's options glassnet does not have (an
+            error names them when set).
 
     Shape:
         input (...) of ints in [0, num_embeddings) -> output (..., embedding_dim)
@@ -73,9 +78,27 @@ class Embedding(Module):
         padding_idx: int | None = None,
         init: Any = None,
         rng: RngLike = None,
-        dtype: Any = np.float32,
+        dtype: Any = None,
+        *,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+        _weight: Any = None,
+        _freeze: bool = False,
+        device: Any = None,
     ) -> None:
         super().__init__()
+        check_device("Embedding", device)
+        dtype = layer_dtype("Embedding", dtype)
+        unsupported = {
+            "max_norm": max_norm is not None,
+            "scale_grad_by_freq": bool(scale_grad_by_freq),
+            "sparse": bool(sparse),
+        }
+        if any(unsupported.values()):
+            names = [name for name, used in unsupported.items() if used]
+            raise NotImplementedError(f"Embedding: {', '.join(names)} is not supported")
         self.num_embeddings = check_int("Embedding", "num_embeddings", num_embeddings)
         self.embedding_dim = check_int("Embedding", "embedding_dim", embedding_dim)
         if padding_idx is not None:
@@ -88,10 +111,18 @@ class Embedding(Module):
             padding_idx %= num_embeddings
         self.padding_idx = padding_idx
         weight_init = initializers.get(init or initializers.Normal(0.0, 1.0))
-        weight = weight_init((num_embeddings, embedding_dim), get_rng(rng), dtype)
+        if _weight is not None:  # PyTorch's way to start from given values
+            weight = np.array(_weight, dtype=dtype)
+            if weight.shape != (num_embeddings, embedding_dim):
+                raise ShapeError(
+                    f"Embedding: _weight has shape {weight.shape}, expected "
+                    f"({num_embeddings}, {embedding_dim})"
+                )
+        else:
+            weight = weight_init((num_embeddings, embedding_dim), get_rng(rng), dtype)
         if padding_idx is not None:
             weight[padding_idx] = 0.0
-        self.weight = Parameter(weight)
+        self.weight = Parameter(weight, requires_grad=not _freeze)
 
     def forward(self, x: Tensor) -> Tensor:
         indices = x.data

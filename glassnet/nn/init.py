@@ -201,3 +201,55 @@ INITIALIZERS = Registry(
 
 #: ``get(initializer_or_name)``: an Initializer from an instance or a Keras-style name.
 get = INITIALIZERS.get
+
+
+# PyTorch's in-place functions (nn.init.xavier_uniform_(layer.weight), ...), defined there
+from glassnet.nn.init_inplace import (  # noqa: E402
+    calculate_fan_in_and_fan_out,
+    calculate_gain,
+    constant_,
+    eye_,
+    kaiming_normal_,
+    kaiming_uniform_,
+    normal_,
+    ones_,
+    orthogonal_,
+    trunc_normal_,
+    uniform_,
+    xavier_normal_,
+    xavier_uniform_,
+    zeros_,
+)
+
+_calculate_fan_in_and_fan_out = calculate_fan_in_and_fan_out  # PyTorch's private name, used widely
+
+__all__ = [
+    "INITIALIZERS",
+    "Constant",
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "HeUniform",
+    "Initializer",
+    "LeCunNormal",
+    "Normal",
+    "Ones",
+    "Uniform",
+    "Zeros",
+    "calculate_fan_in_and_fan_out",
+    "calculate_gain",
+    "constant_",
+    "eye_",
+    "fans",
+    "get",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "normal_",
+    "ones_",
+    "orthogonal_",
+    "trunc_normal_",
+    "uniform_",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]

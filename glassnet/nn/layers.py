@@ -1,7 +1,7 @@
-"""Layers with parameters: Linear, Bias, Dense, Flatten, Dropout, BatchNorm1d, Embedding.
+"""Layers: Linear, Bias, Flatten, Unflatten, Dropout, BatchNorm1d (Dense: ``nn.dense``).
 
-Their backward passes are not written here: each forward is made of ops (``ops.linear`` is one
-fused Function), and the engine walks them backwards.
+Their backward passes are not written here: each forward is made of ops (``LinearOp`` and
+``DenseOp`` are one fused Function each), and the engine walks them backwards.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from glassnet import ops
 from glassnet.arguments import check_bool, check_int, check_number
 from glassnet.errors import ExportError, ShapeError
 from glassnet.nn import init as initializers
-from glassnet.nn.activations import get_activation
+from glassnet.nn.factory import check_device, layer_dtype
 from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
+from glassnet.ops.nn import LinearOp
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import Tensor
 
@@ -31,20 +32,24 @@ def _check_last_axis(layer: str, x: Tensor, expected: int, setting: str) -> None
 
 
 class Linear(Module):
-    """``y = x @ weight + bias``, one fused op.
+    """``y = x @ weight.T + bias``, one fused op, with PyTorch's layout.
 
-    ``weight`` has shape (in_features, out_features), the layout of the teaching designs and
-    of Keras (PyTorch stores the transpose, (out, in)). Defaults match PyTorch's: weights and
-    bias drawn from U(-1/sqrt(in_features), 1/sqrt(in_features)).
+    ``weight`` has shape (out_features, in_features), as PyTorch stores it, so a PyTorch
+    ``state_dict`` loads unchanged. (Keras and the lessons write ``x @ W`` with W of shape
+    (in, out): that is :class:`Dense` and its ``kernel``.) Defaults match PyTorch's: weights
+    and bias drawn from U(-1/sqrt(in_features), 1/sqrt(in_features)).
 
     Args:
         in_features: size of the input's last axis; None to infer it at the first call (lazy).
         out_features: size of the output's last axis.
         bias: whether to add a learned bias.
-        weight_init: an initializer (``nn.init``) or a Keras name such as "he_normal".
+        weight_init: an initializer (``nn.init``) or a Keras name such as "he_normal"; it
+            draws the (in, out) matrix whose transpose becomes ``weight``, so fan_in is
+            in_features whatever the layout.
         bias_init: the same for the bias (default: PyTorch's uniform bound).
         rng: Generator or seed for the initial weights (None: the global generator).
-        dtype: the parameters' dtype.
+        dtype: the parameters' dtype (PyTorch's factory argument; float32 when None).
+        device: "cpu" or None (glassnet computes on the CPU only).
 
     Shape:
         input (..., in_features) -> output (..., out_features)
@@ -54,8 +59,8 @@ class Linear(Module):
         >>> layer = nn.Linear(3, 2, rng=0)
         >>> layer(np.ones((4, 3))).shape
         (4, 2)
-        >>> [name for name, _ in layer.named_parameters()]
-        ['weight', 'bias']
+        >>> [(name, p.shape) for name, p in layer.named_parameters()]
+        [('weight', (2, 3)), ('bias', (2,))]
     """
 
     def __init__(
@@ -66,9 +71,11 @@ class Linear(Module):
         weight_init: Any = None,
         bias_init: Any = None,
         rng: RngLike = None,
-        dtype: Any = np.float32,
+        dtype: Any = None,
+        device: Any = None,
     ) -> None:
         super().__init__()
+        check_device("Linear", device)
         if in_features is not None:
             in_features = check_int("Linear", "in_features", in_features)
         self.in_features = in_features
@@ -77,7 +84,7 @@ class Linear(Module):
         self.weight_init = initializers.get(weight_init or initializers.HeUniform(a=math.sqrt(5)))
         self.bias_init = None if bias_init is None else initializers.get(bias_init)
         self._rng = rng
-        self._lazy_dtype: np.dtype | None = np.dtype(dtype)
+        self._lazy_dtype: np.dtype | None = layer_dtype("Linear", dtype)
         self.weight: Parameter | None = None
         self.bias: Parameter | None = None
         if in_features is not None:
@@ -89,7 +96,9 @@ class Linear(Module):
         rng = get_rng(self._rng)
         dtype = self._lazy_dtype
         self.in_features = in_features
-        self.weight = Parameter(self.weight_init((in_features, self.out_features), rng, dtype))
+        # drawn as (in, out), where every initializer reads fan_in = in, then stored transposed
+        kernel = self.weight_init((in_features, self.out_features), rng, dtype)
+        self.weight = Parameter(np.ascontiguousarray(kernel.T))
         if self.use_bias:
             bound = 1.0 / math.sqrt(in_features) if in_features > 0 else 0.0  # as PyTorch
             bias_init = self.bias_init or initializers.Uniform(-bound, bound)
@@ -104,8 +113,10 @@ class Linear(Module):
             if x.ndim == 0:
                 raise ShapeError("Linear got a 0-d input; it needs shape (..., in_features)")
             weight = self._build(x.shape[-1])
-        _check_last_axis("Linear", x, weight.shape[0], "in_features")
-        return ops.linear(x, weight, self.bias)
+        _check_last_axis("Linear", x, weight.shape[1], "in_features")
+        if self.bias is None:
+            return LinearOp.apply(x, weight)
+        return LinearOp.apply(x, weight, self.bias)
 
     # --8<-- [end:linear-forward]
 
@@ -120,7 +131,9 @@ class Linear(Module):
             raise ExportError(
                 f"export_onnx: layer {name!r} has not been built yet (call the model once)"
             )
-        out = graph.node("MatMul", [x, graph.constant(f"{name}.weight", self.weight.numpy())])
+        # MatMul with the (in, out) transpose as the constant: any input rank, as the layer
+        kernel = np.ascontiguousarray(self.weight.numpy().T)
+        out = graph.node("MatMul", [x, graph.constant(f"{name}.weight", kernel)])
         if self.bias is not None:
             out = graph.node("Add", [out, graph.constant(f"{name}.bias", self.bias.numpy())])
         return out
@@ -170,102 +183,87 @@ class Bias(Module):
         return f"n={self.n}"
 
 
-class Dense(Module):
-    """Keras' fully connected layer: ``activation(x @ weight + bias)``.
-
-    ``Dense(in, out, activation)`` or, lazily, ``Dense(out, activation=...)`` (the input size
-    is fixed at the first call). Its parameters are ``linear.weight`` and ``linear.bias``.
-
-    Args:
-        activation: a name ("relu", "tanh", "sigmoid", "softmax", "leaky_relu", "elu", "gelu",
-            "id"/"linear"/None) or a Module.
-        **linear_options: passed to ``Linear`` (bias, weight_init, bias_init, rng, dtype).
+class Flatten(Module):
+    """Merge the axes ``start_dim..end_dim`` into one: (N, 1, 28, 28) -> (N, 784), as PyTorch.
 
     Examples:
         >>> from glassnet import nn
-        >>> nn.Dense(4, 3, "relu", rng=0)(np.ones((2, 4))).shape
-        (2, 3)
-        >>> nn.Dense(3, activation="tanh")
-        Dense(in_features=None, out_features=3, activation=Tanh)
+        >>> nn.Flatten()(np.ones((2, 3, 4))).shape
+        (2, 12)
+        >>> nn.Flatten(0, 1)(np.ones((2, 3, 4))).shape
+        (6, 4)
     """
 
-    def __init__(
-        self,
-        in_features: int | None,
-        out_features: Any = None,
-        activation: Any = None,
-        **linear_options: Any,
-    ) -> None:
-        super().__init__()
-        if isinstance(out_features, (str, Module)):
-            activation, out_features = out_features, None
-        if out_features is None:
-            in_features, out_features = None, in_features
-        self.linear = Linear(in_features, out_features, **linear_options)
-        self.activation = get_activation(activation or "identity")
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.activation(self.linear(x))
-
-    @property
-    def out_features(self) -> int:
-        return self.linear.out_features
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "in_features": self.linear.in_features,
-            "out_features": self.out_features,
-            "activation": self.activation,
-            "bias": self.linear.use_bias,
-        }
-
-    def sample_input_shape(self) -> tuple[int, ...] | None:
-        return self.linear.sample_input_shape()
-
-    def summary_label(self) -> str:
-        size = f"{self.linear.in_features or '?'} -> {self.out_features}"
-        return f"Dense({size}, activation={type(self.activation).__name__})"
-
-    def output_layer(self) -> tuple[str, Module]:
-        inner, layer = self.activation.output_layer()
-        return (f"activation.{inner}" if inner else "activation"), layer
-
-    def to_onnx(self, graph: Any, x: str, name: str) -> str:
-        prefix = f"{name}." if name else ""
-        out = self.linear.to_onnx(graph, x, f"{prefix}linear")
-        return self.activation.to_onnx(graph, out, f"{prefix}activation")
-
-    def __repr__(self) -> str:
-        return (
-            f"Dense(in_features={self.linear.in_features}, out_features={self.out_features}, "
-            f"activation={type(self.activation).__name__})"
-        )
-
-
-class Flatten(Module):
-    """Merge every axis from ``start_dim`` on: (N, 1, 28, 28) -> (N, 784)."""
-
-    def __init__(self, start_dim: int = 1) -> None:
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim = check_int("Flatten", "start_dim", start_dim, minimum=None)
+        self.end_dim = check_int("Flatten", "end_dim", end_dim, minimum=None)
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.flatten(x, self.start_dim)
+        return ops.flatten(x, self.start_dim, self.end_dim)
 
     def get_config(self) -> dict[str, Any]:
-        return {"start_dim": self.start_dim}
+        return {"start_dim": self.start_dim, "end_dim": self.end_dim}
 
     def to_onnx(self, graph: Any, x: str, name: str) -> str:
-        if self.start_dim != 1:
+        if self.start_dim != 1 or self.end_dim != -1:
             raise ExportError(
                 f"export_onnx: layer {name!r}: only Flatten(start_dim=1) maps to ONNX"
             )
         return graph.node("Flatten", [x], axis=1)
 
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into ``unflattened_size``: Unflatten(1, (2, 5)) maps (N, 10) to
+    (N, 2, 5), as PyTorch (one size may be -1).
+
+    Examples:
+        >>> from glassnet import nn
+        >>> nn.Unflatten(1, (2, -1))(np.ones((3, 10))).shape
+        (3, 2, 5)
+    """
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        self.dim = check_int("Unflatten", "dim", dim, minimum=None)
+        sizes = tuple(unflattened_size)
+        for size in sizes:
+            check_int("Unflatten", "unflattened_size", size, minimum=-1)
+        if not sizes or sizes.count(-1) > 1:
+            raise ValueError(
+                f"Unflatten: unflattened_size must hold sizes with at most one -1, got {sizes}"
+            )
+        self.unflattened_size = sizes
+
+    def forward(self, x: Tensor) -> Tensor:
+        dim = self.dim + x.ndim if self.dim < 0 else self.dim
+        if not 0 <= dim < x.ndim:
+            raise ShapeError(f"Unflatten: dim {self.dim} is out of range for shape {x.shape}")
+        known = int(np.prod([s for s in self.unflattened_size if s != -1]))
+        size = x.shape[dim]
+        if (-1 in self.unflattened_size and (known == 0 or size % known)) or (
+            -1 not in self.unflattened_size and known != size
+        ):
+            raise ShapeError(
+                f"Unflatten: axis {self.dim} of size {size} (input shape {x.shape}) cannot be "
+                f"split into {self.unflattened_size}"
+            )
+        return x.reshape((*x.shape[:dim], *self.unflattened_size, *x.shape[dim + 1 :]))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"dim": self.dim, "unflattened_size": list(self.unflattened_size)}
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
 
 class Dropout(Module):
     """Inverted dropout: during training zero each element with probability ``p`` and scale
-    the rest by 1/(1-p); in eval mode, the identity.
+    the rest by 1/(1-p); in eval mode, the identity. (``inplace`` is accepted; the result is a
+    new Tensor.)
 
     Examples:
         >>> from glassnet import nn
@@ -274,9 +272,14 @@ class Dropout(Module):
         Tensor([1., 1., 1.], dtype=float64)
     """
 
-    def __init__(self, p: float = 0.5, rng: RngLike = None) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False, rng: RngLike = None) -> None:
         super().__init__()
+        if not isinstance(inplace, (bool, np.bool_)):  # Dropout(0.5, 0): the older rng place
+            raise TypeError(
+                f"Dropout: inplace must be a bool, got {inplace!r} (pass the generator as rng=)"
+            )
         self.p = check_number("Dropout", "p", p, low=0.0, high=1.0, high_open=True)
+        self.inplace = bool(inplace)
         self._rng = None if rng is None else get_rng(rng)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -289,7 +292,10 @@ class Dropout(Module):
         return graph.node("Identity", [x])  # the exported model computes eval mode
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
+
+    def summary_label(self) -> str:
+        return f"Dropout(p={self.p})"
 
 
 class BatchNorm1d(Module):

@@ -20,13 +20,17 @@ import numpy as np
 
 from glassnet.arguments import check_int, check_number
 from glassnet.nn import functional as F
+from glassnet.nn.functional.losses import legacy_reduction
 from glassnet.nn.module import Module
 from glassnet.registry import Registry
 from glassnet.tensor import Tensor
 
 
 class Loss(Module):
-    """Base class: ``reduction`` is "mean" (default), "sum" or "none"."""
+    """Base class: ``reduction`` is "mean" (default), "sum" or "none".
+
+    PyTorch's deprecated ``size_average``/``reduce`` flags are read as PyTorch reads them.
+    """
 
     #: Whether a 1-D target holds class indices (cross-entropy, NLL) rather than one value per
     #: sample; the Trainer reads a 1-D target as a column (N, 1) otherwise.
@@ -34,11 +38,13 @@ class Loss(Module):
     #: For a loss that takes logits: the Keras loss name that takes probabilities instead, which
     #: the Trainer suggests when the model ends in Softmax or Sigmoid (None: no such warning).
     probability_alternative: str | None = None
+    reductions: tuple[str, ...] = F.REDUCTIONS
 
-    def __init__(self, reduction: str = "mean") -> None:
+    def __init__(self, reduction: str = "mean", size_average: Any = None, reduce: Any = None):
         super().__init__()
-        if reduction not in F.REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be one of {F.REDUCTIONS}")
+        reduction = legacy_reduction(type(self).__name__, size_average, reduce, reduction)
+        if reduction not in self.reductions:
+            raise ValueError(f"{type(self).__name__}: reduction must be one of {self.reductions}")
         self.reduction = reduction
 
     def predictions(self, output: np.ndarray) -> np.ndarray:
@@ -53,54 +59,120 @@ class Loss(Module):
 class MSELoss(Loss):
     """Mean squared error."""
 
+    def __init__(self, size_average: Any = None, reduce: Any = None, reduction="mean") -> None:
+        if isinstance(size_average, str):  # MSELoss("sum"): glassnet's older positional form
+            size_average, reduction = None, size_average
+        super().__init__(reduction, size_average, reduce)
+
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.mse_loss(prediction, target, self.reduction)
+        return F.mse_loss(prediction, target, reduction=self.reduction)
 
 
-class L1Loss(Loss):
+class L1Loss(MSELoss):
     """Mean absolute error."""
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.l1_loss(prediction, target, self.reduction)
+        return F.l1_loss(prediction, target, reduction=self.reduction)
 
 
 class HuberLoss(Loss):
-    """Quadratic near zero, linear beyond ``delta``: robust to outliers."""
+    """Quadratic near zero, linear beyond ``delta``: robust to outliers. PyTorch's signature
+    ``HuberLoss(reduction="mean", delta=1.0)``; a number first is the ``delta``."""
 
-    def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
+    def __init__(self, reduction: Any = "mean", delta: float = 1.0) -> None:
+        if not isinstance(reduction, str):
+            reduction, delta = (delta if isinstance(delta, str) else "mean"), reduction
         super().__init__(reduction)
         # PyTorch refuses a delta <= 0 too: the loss would be 0 or negative
         self.delta = check_number("HuberLoss", "delta", delta, low=0.0, low_open=True)
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.huber_loss(prediction, target, self.delta, self.reduction)
+        return F.huber_loss(prediction, target, reduction=self.reduction, delta=self.delta)
+
+
+class SmoothL1Loss(Loss):
+    """Huber divided by ``beta``: 0.5 e^2 / beta for |e| < beta, |e| - beta / 2 beyond."""
+
+    def __init__(
+        self, size_average: Any = None, reduce: Any = None, reduction="mean", beta: float = 1.0
+    ) -> None:
+        super().__init__(reduction, size_average, reduce)
+        self.beta = check_number("SmoothL1Loss", "beta", beta, low=0.0)
+
+    def forward(self, prediction: Tensor, target: Any) -> Tensor:
+        return F.smooth_l1_loss(prediction, target, reduction=self.reduction, beta=self.beta)
+
+
+class KLDivLoss(Loss):
+    """Kullback-Leibler divergence of log-probabilities from a target distribution (use
+    ``reduction="batchmean"`` for the true KL divergence), as ``torch.nn.KLDivLoss``."""
+
+    reductions = (*F.REDUCTIONS, "batchmean")
+
+    def __init__(
+        self, size_average: Any = None, reduce: Any = None, reduction="mean", log_target=False
+    ) -> None:
+        super().__init__(reduction, size_average, reduce)
+        self.log_target = bool(log_target)
+
+    def forward(self, prediction: Tensor, target: Any) -> Tensor:
+        return F.kl_div(prediction, target, reduction=self.reduction, log_target=self.log_target)
 
 
 class BCELoss(Loss):
     """Binary cross-entropy on probabilities (the "log loss"), as ``torch.nn.BCELoss``: each
-    log is clamped at -100, so it stays finite."""
+    log is clamped at -100, so it stays finite; ``weight`` rescales each element."""
+
+    def __init__(
+        self, weight: Any = None, size_average: Any = None, reduce: Any = None, reduction="mean"
+    ) -> None:
+        if isinstance(weight, str):  # BCELoss("sum"): glassnet's older positional form
+            weight, reduction = None, weight
+        super().__init__(reduction, size_average, reduce)
+        self.weight = None if weight is None else np.asarray(weight)
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.binary_cross_entropy(prediction, target, self.reduction)
+        return F.binary_cross_entropy(
+            prediction, target, weight=self.weight, reduction=self.reduction
+        )
 
 
-class BCEWithLogitsLoss(Loss):
-    """Binary cross-entropy on logits: sigmoid and log loss in one stable formula."""
+class BCEWithLogitsLoss(BCELoss):
+    """Binary cross-entropy on logits: sigmoid and log loss in one stable formula;
+    ``pos_weight`` weighs the positive examples (one value per class, the last axis)."""
 
     probability_alternative = '"binary_crossentropy"'
+
+    def __init__(
+        self,
+        weight: Any = None,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        pos_weight: Any = None,
+    ) -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        self.pos_weight = None if pos_weight is None else np.asarray(pos_weight)
 
     def predictions(self, output: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-output))  # metrics see probabilities, not logits
 
     def forward(self, prediction: Tensor, target: Any) -> Tensor:
-        return F.binary_cross_entropy_with_logits(prediction, target, self.reduction)
+        return F.binary_cross_entropy_with_logits(
+            prediction,
+            target,
+            weight=self.weight,
+            reduction=self.reduction,
+            pos_weight=self.pos_weight,
+        )
 
 
 class CrossEntropyLoss(Loss):
-    """Softmax cross-entropy from logits, as ``torch.nn.CrossEntropyLoss``: logits (N, C) or
-    (N, C, d1, ...) against class indices (N,) / (N, d1, ...) or probabilities of the logits'
-    shape. See ``glassnet.cross_entropy`` for ``weight``, ``ignore_index`` and
-    ``label_smoothing``. Metrics see probabilities (the softmax over the class axis).
+    """Softmax cross-entropy from logits, as ``torch.nn.CrossEntropyLoss(weight, size_average,
+    ignore_index, reduce, reduction, label_smoothing)``: logits (N, C) or (N, C, d1, ...)
+    against class indices (N,) / (N, d1, ...) or probabilities of the logits' shape. See
+    ``glassnet.cross_entropy`` for ``weight``, ``ignore_index`` and ``label_smoothing``.
+    Metrics see probabilities (the softmax over the class axis).
 
     Examples:
         >>> from glassnet import nn
@@ -119,12 +191,15 @@ class CrossEntropyLoss(Loss):
     def __init__(
         self,
         weight: Any = None,
+        size_average: Any = None,
         ignore_index: int = -100,
+        reduce: Any = None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(reduction)
         name = type(self).__name__
+        _check_flag(name, "size_average", size_average)
+        super().__init__(reduction, size_average, reduce)
         self.weight = _weight_array(name, weight)
         self.ignore_index = check_int(name, "ignore_index", ignore_index, minimum=None)
         self.label_smoothing = check_number(name, "label_smoothing", label_smoothing, 0.0, 1.0)
@@ -148,15 +223,22 @@ class CrossEntropyLoss(Loss):
 
 class NLLLoss(Loss):
     """Negative log-likelihood of log-probabilities (after ``LogSoftmax``), as
-    ``torch.nn.NLLLoss``: per-class ``weight`` and ``ignore_index`` as in
-    ``CrossEntropyLoss``. Metrics see probabilities (exp of the log-probabilities)."""
+    ``torch.nn.NLLLoss(weight, size_average, ignore_index, reduce, reduction)``: per-class
+    ``weight`` and ``ignore_index`` as in ``CrossEntropyLoss``. Metrics see probabilities (exp
+    of the log-probabilities)."""
 
     takes_class_indices = True
 
     def __init__(
-        self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+        self,
+        weight: Any = None,
+        size_average: Any = None,
+        ignore_index: int = -100,
+        reduce: Any = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        _check_flag(type(self).__name__, "size_average", size_average)
+        super().__init__(reduction, size_average, reduce)
         self.weight = _weight_array(type(self).__name__, weight)
         self.ignore_index = ignore_index
 
@@ -170,6 +252,16 @@ class NLLLoss(Loss):
 
     def extra_repr(self) -> str:
         return _describe(self, "ignore_index", -100)
+
+
+def _check_flag(loss: str, name: str, value: Any) -> None:
+    """PyTorch's deprecated flags are None or a bool; anything else is a positional argument
+    in the wrong place (glassnet's older order), named rather than misread."""
+    if value is not None and not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{loss}: {name} (PyTorch's deprecated flag, in the second place) must be None or a "
+            f"bool, got {value!r}; pass ignore_index= and reduction= by keyword"
+        )
 
 
 class KerasLoss(Loss):

@@ -62,6 +62,7 @@ class Module(ByHand, State, KerasFacade):
     _parameters: dict[str, Parameter]
     _modules: dict[str, Module]
     _buffers: list[str]
+    _non_persistent: set[str]
     _forward_pre_hooks: list[ForwardHook]
     _forward_hooks: list[ForwardHook]
     training: bool
@@ -74,6 +75,7 @@ class Module(ByHand, State, KerasFacade):
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "_buffers", [])
+        object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_forward_pre_hooks", [])
         object.__setattr__(self, "_forward_hooks", [])
         self.training = True
@@ -85,17 +87,98 @@ class Module(ByHand, State, KerasFacade):
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() first")
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
+        if isinstance(value, (Parameter, Module)) and name in self._buffers:
+            self._buffers.remove(name)  # a buffer's name now holds a Parameter or a Module
         if isinstance(value, Parameter):
             self._parameters[name] = value
         elif isinstance(value, Module):
             self._modules[name] = value
         object.__setattr__(self, name, value)
 
-    def register_buffer(self, name: str, value: np.ndarray) -> None:
-        """A state array that is not trained (BatchNorm's running mean) but is saved and cast."""
+    def __delattr__(self, name: str) -> None:
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if name in self._buffers:
+            self._buffers.remove(name)
+            self._non_persistent.discard(name)
+        object.__delattr__(self, name)
+
+    def _check_new_name(self, what: str, name: Any) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}.{what}: name must be a string, got {name!r}")
+        if not name or "." in name:
+            raise KeyError(
+                f"{type(self).__name__}.{what}: name must be non-empty and hold no '.', "
+                f"got {name!r}"
+            )
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """A state that is not trained (BatchNorm's running mean) but is cast by ``to`` and
+        saved by ``state_dict`` unless ``persistent=False``. A Tensor is kept as a Tensor,
+        anything else as a NumPy array; None registers the name with no value yet."""
+        self._check_new_name("register_buffer", name)
+        if name in self.__dict__ and name not in self._buffers:
+            raise KeyError(f"{type(self).__name__}.register_buffer: attribute {name!r} exists")
         if name not in self._buffers:
             self._buffers.append(name)
-        object.__setattr__(self, name, np.asarray(value))
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+        value = tensor if tensor is None or isinstance(tensor, Tensor) else np.asarray(tensor)
+        object.__setattr__(self, name, value)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add ``param`` under ``name`` (None: the name exists but holds no parameter)."""
+        self._check_new_name("register_parameter", name)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"{type(self).__name__}.register_parameter: {name!r} must be a Parameter or "
+                f"None, got {type(param).__name__} (wrap it: nn.Parameter(tensor))"
+            )
+        setattr(self, name, param)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a sub-module under ``name``, as ``setattr(self, name, module)``."""
+        self._check_new_name("add_module", name)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(
+                f"{type(self).__name__}.add_module: {name!r} must be a Module, got "
+                f"{type(module).__name__}"
+            )
+        setattr(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target: str = "") -> Module:
+        """The module at the dotted path ``target`` ("" is this module).
+
+        Raises:
+            AttributeError: naming the first part of the path that is not a sub-module.
+        """
+        module: Module = self
+        for part in target.split(".") if target else []:
+            child = module._modules.get(part)
+            if child is None:
+                raise AttributeError(f"{type(module).__name__} has no sub-module {part!r}")
+            module = child
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The Parameter at the dotted path ``target`` ("encoder.0.weight")."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._parameters:
+            raise AttributeError(f"{type(module).__name__} has no parameter {name!r}")
+        return module._parameters[name]
+
+    def get_buffer(self, target: str) -> Any:
+        """The buffer at the dotted path ``target``."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._buffers:
+            raise AttributeError(f"{type(module).__name__} has no buffer {name!r}")
+        return getattr(module, name)
 
     # ----------------------------------------------------------------- calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -185,52 +268,100 @@ class Module(ByHand, State, KerasFacade):
         yield from self._modules.items()
 
     def modules(self) -> Iterator[Module]:
-        """This module and every module inside it, depth first."""
-        yield self
-        for child in self._modules.values():
-            yield from child.modules()
+        """This module and every module inside it, depth first (a shared one once)."""
+        for _, module in self.named_modules():
+            yield module
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """``(dotted name, module)`` for this module ("") and every module inside it."""
-        yield prefix.rstrip("."), self
-        for name, child in self._modules.items():
-            yield from child.named_modules(f"{prefix}{name}.")
+    def named_modules(
+        self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """``(dotted name, module)`` for this module (named ``prefix``, "" by default) and every
+        module inside it, depth first; a module met twice is listed once unless
+        ``remove_duplicate=False``, as PyTorch."""
+        if isinstance(memo, str):  # named_modules("prefix"): glassnet's older signature
+            memo, prefix = None, memo.rstrip(".")
+        seen: set[int] = set() if memo is None else memo  # ids, as PyTorch's memo of modules
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{k}" if name else k, m) for k, m in module._modules.items()]
+            stack.extend(reversed([(k, m) for k, m in children if m is not None]))
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
         """``(dotted name, Parameter)`` pairs: ``"0.weight"``, ``"encoder.2.bias"``; a Parameter
-        shared between modules appears once."""
+        shared between modules appears once (unless ``remove_duplicate=False``); with
+        ``recurse=False`` only this module's own."""
         seen: set[int] = set()
-        for name, p in self._named_parameters_with_duplicates(prefix):
-            if id(p) not in seen:
+        for name, p in self._named_parameters_with_duplicates(prefix, recurse):
+            if not remove_duplicate or id(p) not in seen:
                 seen.add(id(p))
                 yield name, p
 
-    def _named_parameters_with_duplicates(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+    def _named_parameters_with_duplicates(
+        self, prefix: str, recurse: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        if prefix and not prefix.endswith("."):
+            prefix += "."
         for name, p in self._parameters.items():
-            yield prefix + name, p
-        for name, child in self._modules.items():
-            yield from child._named_parameters_with_duplicates(f"{prefix}{name}.")
+            if p is not None:
+                yield prefix + name, p
+        if recurse:
+            for name, child in self._modules.items():
+                yield from child._named_parameters_with_duplicates(f"{prefix}{name}.")
 
-    def parameters(self) -> Iterator[Parameter]:
-        """Every Parameter, in definition order."""
-        for _, p in self.named_parameters():
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every Parameter, in definition order (only this module's own with
+        ``recurse=False``)."""
+        for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Any]]:
+        """``(dotted name, buffer)`` for every buffer that holds a value."""
+        if prefix and not prefix.endswith("."):
+            prefix += "."
         for name in self._buffers:
-            yield prefix + name, getattr(self, name)
-        for child_name, child in self._modules.items():
-            yield from child.named_buffers(f"{prefix}{child_name}.")
+            value = getattr(self, name)
+            if value is not None:
+                yield prefix + name, value
+        if recurse:
+            for child_name, child in self._modules.items():
+                yield from child.named_buffers(f"{prefix}{child_name}.")
+
+    def buffers(self, recurse: bool = True) -> Iterator[Any]:
+        """Every buffer's value."""
+        for _, value in self.named_buffers(recurse=recurse):
+            yield value
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module, then on this one (PyTorch's order: children first,
+        for initialising weights with ``model.apply(init_weights)``); returns this module."""
+        for child in self._modules.values():
+            child.apply(fn)
+        fn(self)
+        return self
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         """How many numbers the parameters hold."""
         return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
 
     # ----------------------------------------------------------------- gradients
-    def zero_grad(self) -> None:
-        """Forget every parameter's accumulated gradient."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's accumulated gradient (``set_to_none=False``: fill the
+        existing gradient arrays with zeros instead, in place)."""
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                np.asarray(p.grad)[...] = 0
 
     def gradients(self) -> dict[str, np.ndarray | None]:
         """``{name: grad}``, named like ``named_parameters()``."""
@@ -245,6 +376,8 @@ class Module(ByHand, State, KerasFacade):
     # ----------------------------------------------------------------- modes
     def train(self, mode: bool = True) -> Module:
         """Training mode (Dropout drops, BatchNorm uses batch statistics) for every sub-module."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"{type(self).__name__}.train: mode must be a bool, got {mode!r}")
         for module in self.modules():
             module.training = mode
         return self
@@ -285,11 +418,18 @@ class Module(ByHand, State, KerasFacade):
         )
 
     def __repr__(self) -> str:
-        lines = [
+        """PyTorch's layout: settings inline when they are one line and there are no
+        sub-modules, else one line each, then ``(name): child`` indented."""
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [
             f"({name}): " + repr(child).replace("\n", "\n  ")
             for name, child in self._modules.items()
         ]
-        head = f"{type(self).__name__}({self.extra_repr()}"
+        head = f"{type(self).__name__}("
+        if len(extra_lines) == 1 and not child_lines:
+            return head + extra_lines[0] + ")"
+        lines = extra_lines + child_lines
         if not lines:
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"

@@ -8,6 +8,7 @@ made of library layers loads without its code. Every Module subclass registers i
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from glassnet.autograd import graph
 from glassnet.errors import ShapeError
+from glassnet.tensor import Tensor
 
 if TYPE_CHECKING:
     from glassnet.nn.module import Module
@@ -57,22 +59,47 @@ class State:
     if TYPE_CHECKING:  # provided by Module
         _modules: dict[str, Module]
         _buffers: list[str]
+        _non_persistent: set[str]
 
         def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]: ...
-        def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]: ...
+        def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Any]]: ...
         def parameters(self) -> Iterator[Parameter]: ...
         def modules(self) -> Iterator[Module]: ...
 
     # ----------------------------------------------------------------- arrays
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of every parameter and buffer, by dotted name."""
-        state = {name: p.data.copy() for name, p in self.named_parameters()}
-        state.update({name: np.array(b, copy=True) for name, b in self.named_buffers()})
+    def state_dict(
+        self, destination: Any = None, prefix: str = "", keep_vars: bool = False
+    ) -> dict[str, Any]:
+        """Copies of every parameter and persistent buffer, as NumPy arrays, by dotted name
+        (``keep_vars=True``: the Parameters themselves). ``destination`` (a dict) is filled
+        and returned, the names starting with ``prefix``, as PyTorch.
+
+        Examples:
+            >>> from glassnet import nn
+            >>> {k: v.shape for k, v in nn.Linear(3, 2).state_dict().items()}
+            {'weight': (2, 3), 'bias': (2,)}
+        """
+        state = {} if destination is None else destination
+        for name, p in self.named_parameters():
+            state[prefix + name] = p if keep_vars else p.data.copy()
+        for name, b in self._persistent_buffers():
+            state[prefix + name] = np.array(b, copy=True)
         return state
 
-    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def _persistent_buffers(self) -> Iterator[tuple[str, Any]]:
+        for name, value in self.named_buffers():
+            owner, attr = self._buffer_owner(name)
+            if attr not in owner._non_persistent:
+                yield name, value
+
+    def load_state_dict(
+        self, state: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, checking names, shapes and dtypes
-        first, so a mismatch never leaves the model half loaded.
+        first, so a mismatch never leaves the model half loaded. Values may be NumPy arrays,
+        Tensors or nested lists of numbers. (PyTorch's ``assign=True`` is accepted; the values
+        are copied into the existing parameters either way, which keeps optimizers' references
+        valid and gives the same numbers.)
 
         Args:
             state: dotted name -> array (or anything ``np.asarray`` makes an array of numbers).
@@ -99,7 +126,7 @@ class State:
         if not isinstance(strict, (bool, np.bool_)):
             raise TypeError(f"{name}.load_state_dict: strict must be True or False, got {strict!r}")
         params = dict(self.named_parameters())
-        buffers = {n: self._buffer_owner(n) for n, _ in self.named_buffers()}
+        buffers = {n: self._buffer_owner(n) for n, _ in self._persistent_buffers()}
         expected = set(params) | set(buffers)
         missing = sorted(expected - set(state))
         unexpected = sorted(set(state) - expected, key=str)
@@ -132,8 +159,9 @@ class State:
                 graph.bump_version(params[key])
             else:
                 owner, attr = buffers[key]
-                old = np.asarray(getattr(owner, attr))
-                object.__setattr__(owner, attr, value.astype(old.dtype, copy=True))
+                old = getattr(owner, attr)
+                new = value.astype(np.asarray(old).dtype, copy=True)
+                object.__setattr__(owner, attr, Tensor(new) if isinstance(old, Tensor) else new)
         return IncompatibleKeys(missing, [str(key) for key in unexpected])
 
     def _buffer_owner(self, dotted: str) -> tuple[Module, str]:
@@ -143,16 +171,46 @@ class State:
             module = module._modules[part]
         return module, attr
 
-    # ----------------------------------------------------------------- dtype
-    def to(self, dtype: Any) -> Any:
-        """Cast parameters and float buffers to ``dtype`` in place (gradients are reset).
+    # ----------------------------------------------------------------- dtype and device
+    def to(self, *args: Any, **kwargs: Any) -> Any:
+        """Cast parameters and float buffers to a float dtype in place (gradients are reset)
+        and return the module, as PyTorch's ``to(dtype)``, ``to("cpu")``, ``to(device,
+        dtype)``, ``to(tensor)`` (its dtype) or ``to(dtype=..., device=...)``. glassnet
+        computes on the CPU only: another device is an error.
 
         Raises:
             TypeError: a dtype that is not a float dtype (parameters require gradients, which
                 only floats have) or not a dtype at all.
+            ValueError: a device other than the CPU.
         """
+        from glassnet.nn.factory import check_device, is_cpu
+
+        name = type(self).__name__
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("copy", None)
+        kwargs.pop("memory_format", None)
+        dtype, device = kwargs.pop("dtype", None), kwargs.pop("device", None)
+        if kwargs:
+            raise TypeError(f"{name}.to: unexpected arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, (bool, np.bool_)):
+                continue  # non_blocking given by position
+            elif is_cpu(arg) or (isinstance(arg, str) and _is_device(arg)):
+                device = arg
+            elif isinstance(getattr(arg, "type", None), str):
+                device = arg  # a device object: its type is "cpu", "cuda", ...
+            else:
+                dtype = arg
+        check_device(f"{name}.to", device)
+        return self if dtype is None else self._cast_floats(dtype)
+
+    def _cast_floats(self, dtype: Any) -> Any:
+        from glassnet.nn.factory import as_numpy_dtype
+
         try:
-            dtype = np.dtype(dtype)
+            dtype = as_numpy_dtype(dtype)
         except TypeError:
             raise TypeError(
                 f"{type(self).__name__}.to: {dtype!r} is not a dtype; use a float dtype such "
@@ -170,9 +228,12 @@ class State:
             if module.__dict__.get("_lazy_dtype") is not None:
                 object.__setattr__(module, "_lazy_dtype", dtype)
             for name in module._buffers:
-                value = np.asarray(getattr(module, name))
-                if value.dtype.kind == "f":
-                    object.__setattr__(module, name, value.astype(dtype))
+                value = getattr(module, name)
+                if value is not None and np.asarray(value).dtype.kind == "f":
+                    cast = np.asarray(value).astype(dtype)
+                    object.__setattr__(
+                        module, name, Tensor(cast) if isinstance(value, Tensor) else cast
+                    )
         return self
 
     def double(self) -> Any:
@@ -182,6 +243,25 @@ class State:
     def float(self) -> Any:
         """Cast to float32."""
         return self.to(np.float32)
+
+    def half(self) -> Any:
+        """Cast to float16."""
+        return self.to(np.float16)
+
+    def type(self, dst_type: Any) -> Any:
+        """Cast to ``dst_type`` (a float dtype), as PyTorch's ``Module.type``."""
+        return self.to(dst_type)
+
+    def cpu(self) -> Any:
+        """The module itself: glassnet computes on the CPU."""
+        return self
+
+    def cuda(self, device: Any = None) -> Any:
+        """Always an error: glassnet computes on the CPU only."""
+        from glassnet.nn.factory import check_device
+
+        check_device(f"{type(self).__name__}.cuda", "cuda")
+        return self
 
     # ----------------------------------------------------------------- architecture
     def get_config(self) -> dict[str, Any] | None:
@@ -204,10 +284,15 @@ class State:
         return f"{cls.__module__}.{cls.__qualname__}"
 
     @staticmethod
-    def register_type(cls: type[State]) -> None:
+    def register_type(cls: builtins.type[State]) -> None:
         _TYPES[cls.type_name()] = cls
 
     @staticmethod
-    def find_type(name: str) -> type[Module] | None:
+    def find_type(name: str) -> builtins.type[Module] | None:
         """The Module class saved under ``name``, or None."""
         return _TYPES.get(name)
+
+
+def _is_device(name: str) -> bool:
+    """Whether a string names a device (PyTorch's device types) rather than a dtype."""
+    return name.split(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta", "xla", "hip", "ipu")

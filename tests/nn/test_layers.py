@@ -64,7 +64,7 @@ def test_lazy_linear_and_dense_fix_their_input_size_at_the_first_call():
     dense = nn.Dense(4, activation="relu")
     assert dense.num_parameters() == 0
     assert dense(np.ones((2, 7))).shape == (2, 4)
-    assert dense.linear.in_features == 7 and dense.num_parameters() == 7 * 4 + 4
+    assert dense.in_features == 7 and dense.num_parameters() == 7 * 4 + 4
     linear = nn.Linear(None, 3)
     model = nn.Sequential(linear)
     model(np.ones((2, 5)))
@@ -89,7 +89,7 @@ def test_linear_default_init_matches_pytorch_bounds():
     layer = nn.Linear(400, 300, rng=0)
     bound = 1 / np.sqrt(400)
     assert np.abs(layer.weight.numpy()).max() <= bound and np.abs(layer.bias.numpy()).max() <= bound
-    assert layer.weight.shape == (400, 300) and layer.weight.numpy().std() > 0.9 * bound / np.sqrt(
+    assert layer.weight.shape == (300, 400) and layer.weight.numpy().std() > 0.9 * bound / np.sqrt(
         3
     )
 
@@ -187,3 +187,19 @@ def test_summary_of_a_four_layer_model():
     assert lines[-2] == "Trainable params: 109,386" and lines[-1] == "Non-trainable params: 0"
     model(np.ones((2, 784)))
     assert "(None, 10)" in model.summary()
+
+
+def test_flatten_unflatten_and_dropout_take_pytorch_arguments():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    assert nn.Flatten(0, 1)(x).shape == (6, 4) and nn.Flatten()(x).shape == (2, 12)
+    assert nn.Flatten(-2)(x).shape == (2, 12)
+    assert nn.Unflatten(1, (2, 6))(np.ones((3, 12))).shape == (3, 2, 6)
+    assert nn.Unflatten(-1, (-1, 3))(np.ones((3, 12))).shape == (3, 4, 3)
+    with pytest.raises(gn.ShapeError, match=r"cannot be split into \(5, 3\)"):
+        nn.Unflatten(1, (5, 3))(np.ones((3, 12)))
+    with pytest.raises(ValueError, match="at most one -1"):
+        nn.Unflatten(1, (-1, -1))
+    drop = nn.Dropout(0.5, inplace=True)
+    assert repr(drop) == "Dropout(p=0.5, inplace=True)" and drop.eval()(x).shape == x.shape
+    with pytest.raises(TypeError, match="pass the generator as rng="):
+        nn.Dropout(0.5, 0)

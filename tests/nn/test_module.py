@@ -71,7 +71,7 @@ def test_backward_accumulates_into_parameter_grads():
     layer.backward(np.ones((1, 1)))
     layer.forward(x)
     layer.backward(np.ones((1, 1)))
-    np.testing.assert_array_equal(layer.weight.grad, [[2.0], [2.0]])
+    np.testing.assert_array_equal(np.asarray(layer.weight.grad), [[2.0, 2.0]])
 
 
 def test_backward_errors():
@@ -149,13 +149,13 @@ def test_load_state_dict_errors_leave_the_model_untouched():
     model = nn.Linear(2, 3, rng=0)
     before = model.weight.numpy().copy()
     with pytest.raises(KeyError, match=r"missing keys \['bias'\]"):
-        model.load_state_dict({"weight": np.zeros((2, 3))})
+        model.load_state_dict({"weight": np.zeros((3, 2))})
     with pytest.raises(KeyError, match="unexpected keys"):
-        model.load_state_dict({"weight": np.zeros((2, 3)), "bias": np.zeros(3), "extra": 1})
+        model.load_state_dict({"weight": np.zeros((3, 2)), "bias": np.zeros(3), "extra": 1})
     with pytest.raises(gn.ShapeError, match=r"'bias' has shape \(4,\) in the state but \(3,\)"):
-        model.load_state_dict({"weight": np.zeros((2, 3)), "bias": np.zeros(4)})
+        model.load_state_dict({"weight": np.zeros((3, 2)), "bias": np.zeros(4)})
     np.testing.assert_array_equal(model.weight.numpy(), before)
-    model.load_state_dict({"weight": np.zeros((2, 3))}, strict=False)
+    model.load_state_dict({"weight": np.zeros((3, 2))}, strict=False)
     assert (model.weight.numpy() == 0).all()
 
 
@@ -185,6 +185,6 @@ def test_repr_is_readable():
         "Sequential(\n"
         "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
         "  (1): ReLU()\n"
-        "  (2): Dropout(p=0.1)\n"
+        "  (2): Dropout(p=0.1, inplace=False)\n"
         ")"
     )

@@ -84,10 +84,11 @@ def test_forward_then_backward_by_hand_gives_dx_and_fills_parameter_gradients():
     x = np.random.default_rng(1).standard_normal((5, 3))
     dy = np.random.default_rng(2).standard_normal((5, 2))
     out = layer.forward(x)
-    np.testing.assert_allclose(out.numpy(), x @ layer.weight.numpy() + layer.bias.numpy())
+    weight = layer.weight.numpy()  # (out, in), PyTorch's layout
+    np.testing.assert_allclose(out.numpy(), x @ weight.T + layer.bias.numpy())
     dx = layer.backward(dy)
-    np.testing.assert_allclose(dx, dy @ layer.weight.numpy().T)
-    np.testing.assert_allclose(layer.weight.grad, x.T @ dy)
+    np.testing.assert_allclose(dx, dy @ weight)
+    np.testing.assert_allclose(np.asarray(layer.weight.grad), dy.T @ x)
     np.testing.assert_allclose(layer.bias.grad, dy.sum(axis=0))
     assert layer._by_hand is None  # released by backward
     with pytest.raises(RuntimeError, match=r"needs a forward first: out = layer.forward\(x\)"):
@@ -156,11 +157,11 @@ def test_layers_driven_by_hand_one_after_another_as_in_the_lessons():
     d_act = second.backward(dy)  # stops at its input: first and act still have their graphs
     d_first = act.backward(d_act)
     dx = first.backward(d_first)
-    h = np.tanh(x @ first.weight.numpy() + first.bias.numpy())
-    np.testing.assert_allclose(d_act, dy @ second.weight.numpy().T)
+    h = np.tanh(x @ first.weight.numpy().T + first.bias.numpy())
+    np.testing.assert_allclose(d_act, dy @ second.weight.numpy())
     np.testing.assert_allclose(d_first, d_act * (1 - h**2))
-    np.testing.assert_allclose(dx, d_first @ first.weight.numpy().T)
-    np.testing.assert_allclose(first.weight.grad, x.T @ d_first)
+    np.testing.assert_allclose(dx, d_first @ first.weight.numpy())
+    np.testing.assert_allclose(np.asarray(first.weight.grad), d_first.T @ x)
     assert second.weight.grad is not None and first.bias.grad is not None
 
 

@@ -191,7 +191,7 @@ def test_resuming_with_another_optimizer_is_an_error_naming_both(tmp_path):
     with pytest.raises(
         FileFormatError,
         match=r"checkpoint.\w+: the checkpoint was written by Adam over "
-        r"4 parameters \(0.linear.weight \(2, 8\).*; this run uses SGD over 4 "
+        r"4 parameters \(0.kernel \(2, 8\).*; this run uses SGD over 4 "
         r"parameters.*delete it or use another checkpoint_dir",
     ):
         small_run(tmp_path, optimizer="sgd")
@@ -201,8 +201,8 @@ def test_resuming_with_another_model_is_an_error_naming_both(tmp_path):
     small_run(tmp_path)
     with pytest.raises(
         FileFormatError,
-        match=r"written by a model with 4 parameters \(0.linear.weight "
-        r"\(2, 8\).*this run's model has 4 parameters \(0.linear.weight \(2, 16\)",
+        match=r"written by a model with 4 parameters \(0.kernel "
+        r"\(2, 8\).*this run's model has 4 parameters \(0.kernel \(2, 16\)",
     ):
         small_run(tmp_path, hidden=16)
 
@@ -264,10 +264,10 @@ CHECKPOINT_EDITS = {
     "history short": lambda h: _state(h)["history"]["history"].update(loss=[0.5]),
     "state missing": lambda h: h.pop("state") and None,
     "model state a list": lambda h: _state(h).update(model=[]),
-    "missing array": lambda h: _state(h)["model"].update({"0.linear.bias": {"__array__": "nope"}}),
-    "array name a list": lambda h: _state(h)["model"].update({"0.linear.bias": {"__array__": []}}),
+    "missing array": lambda h: _state(h)["model"].update({"0.bias": {"__array__": "nope"}}),
+    "array name a list": lambda h: _state(h)["model"].update({"0.bias": {"__array__": []}}),
     "model tensor swapped": lambda h: _state(h)["model"].update(
-        {"0.linear.bias": _state(h)["model"]["1.linear.bias"]}
+        {"0.bias": _state(h)["model"]["1.bias"]}
     ),
     "optimizer state index": lambda h: _state(h)["optimizer"]["state"].update({"9": {"step": 1}}),
     "optimizer state key": lambda h: _state(h)["optimizer"]["state"].update({"x": {}}),
@@ -286,7 +286,7 @@ CHECKPOINT_EDITS = {
     "rng missing": lambda h: _state(h)["rng"].pop("loader") and None,
     "callbacks a dict": lambda h: _state(h).update(callbacks={}),
     "setup missing": lambda h: h.pop("setup") and None,
-    "setup garbage": lambda h: h["setup"].update(model=[["0.linear.weight"]]),
+    "setup garbage": lambda h: h["setup"].update(model=[["0.kernel"]]),
     "callback state garbage": lambda h: _state(h)["callbacks"][0].update(
         seen={"__array__": "nope"}
     ),

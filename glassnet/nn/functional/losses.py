@@ -1,8 +1,9 @@
-"""Stateless functions on Tensors: what the layers and losses call.
+"""The losses of ``nn.functional``, with PyTorch's names and signatures (and Keras' two
+categorical ones).
 
-The activations, ``linear``, ``dropout`` and ``cross_entropy`` are the ops themselves; the
-losses here are compositions of ops, each with a shape check first, so that an (N, 1)
-prediction is never silently broadcast against an (N,) target into an (N, N) loss.
+``cross_entropy`` is the fused op itself; the losses here are compositions of ops, each with a
+shape check first, so that an (N, 1) prediction is never silently broadcast against an (N,)
+target into an (N, N) loss.
 """
 
 from __future__ import annotations
@@ -14,21 +15,7 @@ import numpy as np
 from glassnet import ops
 from glassnet.arguments import check_number
 from glassnet.errors import ShapeError
-from glassnet.ops import (
-    cross_entropy,
-    dropout,
-    elu,
-    gelu,
-    leaky_relu,
-    linear,
-    log_softmax,
-    relu,
-    sigmoid,
-    softmax,
-    softplus,
-    tanh,
-)
-from glassnet.ops.encoding import one_hot
+from glassnet.ops import cross_entropy
 from glassnet.ops.losses import (
     BinaryCrossEntropyOp,
     class_axis_last,
@@ -42,23 +29,14 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "categorical_crossentropy",
     "cross_entropy",
-    "dropout",
-    "elu",
-    "gelu",
     "huber_loss",
+    "kl_div",
     "l1_loss",
-    "leaky_relu",
-    "linear",
-    "log_softmax",
+    "legacy_reduction",
     "mse_loss",
     "nll_loss",
-    "one_hot",
-    "relu",
-    "sigmoid",
-    "softmax",
-    "softplus",
+    "smooth_l1_loss",
     "sparse_categorical_crossentropy",
-    "tanh",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -97,47 +75,157 @@ def _reduce(losses: Tensor, reduction: str, loss: str) -> Tensor:
     raise ValueError(f"{loss}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
-def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean squared error: mean((prediction - target)^2).
+def legacy_reduction(loss: str, size_average: Any, reduce: Any, reduction: str) -> str:
+    """The reduction, from PyTorch's deprecated ``size_average``/``reduce`` flags as PyTorch
+    reads them (``reduce=False``: "none"; ``size_average=False``: "sum"). A string in the
+    ``size_average`` slot is glassnet's older positional ``reduction`` and is taken as such."""
+    if isinstance(size_average, str):
+        return size_average
+    if size_average is None and reduce is None:
+        return reduction
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
+
+
+def _weighted(losses: Tensor, weight: Any, loss: str) -> Tensor:
+    if weight is None:
+        return losses
+    w = as_array(weight)
+    try:
+        np.broadcast_shapes(w.shape, losses.shape)
+    except ValueError:
+        raise ShapeError(
+            f"{loss}: weight of shape {w.shape} does not broadcast to the loss's shape "
+            f"{losses.shape}"
+        ) from None
+    return losses * w.astype(losses.dtype, copy=False)
+
+
+def mse_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
+    """Mean squared error: mean((input - target)^2), PyTorch's signature.
 
     Examples:
         >>> from glassnet.nn import functional as F
         >>> F.mse_loss(np.array([1.0, 3.0]), np.array([0.0, 1.0])).item()
         2.5
     """
-    p, t = _pair("mse_loss", prediction, target)
+    reduction = legacy_reduction("mse_loss", size_average, reduce, reduction)
+    p, t = _pair("mse_loss", input, target)
     diff = p - t
-    return _reduce(diff * diff, reduction, "mse_loss")
+    return _reduce(_weighted(diff * diff, weight, "mse_loss"), reduction, "mse_loss")
 
 
-def l1_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean absolute error: mean(|prediction - target|)."""
-    p, t = _pair("l1_loss", prediction, target)
+def l1_loss(
+    input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction="mean"
+) -> Tensor:
+    """Mean absolute error: mean(|input - target|)."""
+    reduction = legacy_reduction("l1_loss", size_average, reduce, reduction)
+    p, t = _pair("l1_loss", input, target)
     return _reduce(ops.abs(p - t), reduction, "l1_loss")
 
 
-def huber_loss(prediction: Any, target: Any, delta: float = 1.0, reduction: str = "mean"):
-    """Quadratic for errors up to ``delta``, linear beyond: 0.5 e^2 or delta (|e| - delta / 2).
-
-    Written as ``0.5 q^2 + delta (|e| - q)`` with ``q = min(|e|, delta)``, one smooth formula.
-    """
-    delta = check_number("huber_loss", "delta", delta, low=0.0, low_open=True)
-    p, t = _pair("huber_loss", prediction, target)
+def _huber(loss: str, input: Any, target: Any, delta: float) -> Tensor:
+    """0.5 e^2 for |e| <= delta, delta (|e| - delta / 2) beyond, written as one smooth
+    formula: ``0.5 q^2 + delta (|e| - q)`` with ``q = min(|e|, delta)``."""
+    p, t = _pair(loss, input, target)
     error = ops.abs(p - t)
     quadratic = ops.minimum(error, delta)
-    return _reduce(
-        0.5 * quadratic * quadratic + delta * (error - quadratic), reduction, "huber_loss"
-    )
+    return 0.5 * quadratic * quadratic + delta * (error - quadratic)
+
+
+def huber_loss(input: Any, target: Any, reduction: Any = "mean", delta: float = 1.0) -> Tensor:
+    """Quadratic for errors up to ``delta``, linear beyond, PyTorch's signature (a number in
+    the third place is glassnet's older positional ``delta``).
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> F.huber_loss(np.array([0.0, 3.0]), np.zeros(2), delta=1.0).item()  # (0 + 2.5) / 2
+        1.25
+    """
+    if not isinstance(reduction, str):
+        reduction, delta = (delta if isinstance(delta, str) else "mean"), reduction
+    delta = check_number("huber_loss", "delta", delta, low=0.0, low_open=True)
+    return _reduce(_huber("huber_loss", input, target, delta), reduction, "huber_loss")
+
+
+def smooth_l1_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """0.5 e^2 / beta for |e| < beta, |e| - beta / 2 beyond: Huber divided by beta (L1 when
+    beta is 0).
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> F.smooth_l1_loss(np.array([0.5, 3.0]), np.zeros(2)).item()  # (0.125 + 2.5) / 2
+        1.3125
+    """
+    reduction = legacy_reduction("smooth_l1_loss", size_average, reduce, reduction)
+    beta = check_number("smooth_l1_loss", "beta", beta, low=0.0)
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    losses = _huber("smooth_l1_loss", input, target, beta) / beta
+    return _reduce(losses, reduction, "smooth_l1_loss")
+
+
+def kl_div(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """Kullback-Leibler divergence, PyTorch's: ``input`` holds log-probabilities and the loss
+    per element is ``target (log target - input)`` (``exp(target) (target - input)`` with
+    ``log_target``), 0 where target is 0. "batchmean" divides the sum by the batch size (the
+    true KL divergence); "mean" by the number of elements, as PyTorch.
+
+    Examples:
+        >>> from glassnet.nn import functional as F
+        >>> q, p = np.log([[0.5, 0.5]]), np.array([[0.25, 0.75]])
+        >>> round(F.kl_div(q, p, reduction="batchmean").item(), 4)
+        0.1308
+    """
+    reduction = legacy_reduction("kl_div", size_average, reduce, reduction)
+    lp, t = _pair("kl_div", input, target)
+    if log_target:
+        losses = ops.exp(t) * (t - lp)
+    else:
+        safe = np.where(t.data > 0, t.data, 1.0)  # 0 log 0 = 0, without a nan in the gradient
+        losses = t * (np.log(safe) - lp)
+    if reduction == "batchmean":
+        return losses.sum() / (lp.shape[0] if lp.ndim else 1)
+    return _reduce(losses, reduction, "kl_div")
 
 
 def binary_cross_entropy(
-    probabilities: Any, target: Any, reduction: str = "mean", eps: float | None = None
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    eps: float | None = None,
 ) -> Tensor:
-    """The log loss on probabilities: ``-(y log p + (1 - y) log(1 - p))``.
+    """The log loss on probabilities: ``-w (y log p + (1 - y) log(1 - p))``.
 
     By default exactly ``torch.nn.functional.binary_cross_entropy``: each log is clamped at
     -100, so a confident mistake costs 100 and every gradient stays finite. With ``eps``
     (Keras' way, used by ``BinaryCrossentropy``) p is clipped to ``[eps, 1 - eps]`` first.
+    ``weight`` rescales each element's loss (it broadcasts to the input's shape).
 
     Examples:
         >>> from glassnet.nn import functional as F
@@ -146,31 +234,55 @@ def binary_cross_entropy(
         >>> round(F.binary_cross_entropy(np.array([0.0]), np.array([1.0]), eps=1e-7).item(), 4)
         16.1181
     """
-    p, t = _pair("binary_cross_entropy", probabilities, target)
+    if isinstance(weight, str):  # glassnet's older positional reduction
+        weight, reduction = None, weight
+    reduction = legacy_reduction("binary_cross_entropy", size_average, reduce, reduction)
+    p, t = _pair("binary_cross_entropy", input, target)
     if p.size and (p.data.min() < 0.0 or p.data.max() > 1.0):  # nan passes, as in PyTorch
         raise ValueError(
             "binary_cross_entropy: probabilities must lie in [0, 1] (got values from "
             f"{p.data.min()} to {p.data.max()}); for logits use binary_cross_entropy_with_logits"
         )
     if eps is None:
-        return _reduce(BinaryCrossEntropyOp.apply(p, t), reduction, "binary_cross_entropy")
-    p = ops.clip(p, eps, 1.0 - eps)
-    losses = -(t * ops.log(p) + (1.0 - t) * ops.log(1.0 - p))
+        losses = BinaryCrossEntropyOp.apply(p, t)
+    else:
+        p = ops.clip(p, eps, 1.0 - eps)
+        losses = -(t * ops.log(p) + (1.0 - t) * ops.log(1.0 - p))
+    losses = _weighted(losses, weight, "binary_cross_entropy")
     return _reduce(losses, reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> Tensor:
     """Binary cross-entropy from logits z, stable for any z:
-    ``max(z, 0) - z y + log(1 + e^-|z|)``.
+    ``w (pos_weight y softplus(-z) + (1 - y) softplus(z))`` (softplus(-z) = -log sigmoid(z)).
+
+    ``pos_weight`` weighs the positive examples (one value per class, broadcast along the last
+    axis, as PyTorch); ``weight`` rescales each element.
 
     Examples:
         >>> from glassnet.nn import functional as F
         >>> round(F.binary_cross_entropy_with_logits(np.array([0.0]), np.array([1.0])).item(), 4)
         0.6931
     """
-    z, t = _pair("binary_cross_entropy_with_logits", logits, target)
-    losses = ops.relu(z) - z * t + ops.softplus(-ops.abs(z))
-    return _reduce(losses, reduction, "binary_cross_entropy_with_logits")
+    if isinstance(weight, str):
+        weight, reduction = None, weight
+    name = "binary_cross_entropy_with_logits"
+    reduction = legacy_reduction(name, size_average, reduce, reduction)
+    z, t = _pair(name, input, target)
+    if pos_weight is None:
+        losses = ops.relu(z) - z * t + ops.softplus(-ops.abs(z))
+    else:
+        positive = _weighted(t, pos_weight, name)
+        losses = positive * ops.softplus(-z) + (1.0 - t) * ops.softplus(z)
+    return _reduce(_weighted(losses, weight, name), reduction, name)
 
 
 def nll_loss(
