@@ -25,7 +25,7 @@ def clip_grad_norm_(params: Iterable[Tensor], max_norm: float, norm_type: float 
         >>> w.grad.round(3)
         array([0.6, 0.8], dtype=float32)
     """
-    grads = [p.grad for p in params if p.grad is not None]
+    grads = [np.asarray(p.grad) for p in params if p.grad is not None]
     if not grads:
         return 0.0
     if math.isinf(norm_type):
@@ -43,4 +43,4 @@ def clip_grad_value_(params: Iterable[Tensor], clip_value: float) -> None:
     """Clip every gradient element to [-clip_value, clip_value], in place."""
     for p in params:
         if p.grad is not None:
-            np.clip(p.grad, -clip_value, clip_value, out=p.grad)
+            np.clip(np.asarray(p.grad), -clip_value, clip_value, out=np.asarray(p.grad))
