@@ -268,21 +268,11 @@ class Tensor(TensorConvert, TensorInPlace, TensorMath):
         return self.data.itemsize
 
     @property
-    def itemsize(self) -> Integer:
-        return self.data.itemsize
-
-    @property
-    def nbytes(self) -> Integer:
-        return self.data.nbytes
-
-    @property
     def device(self) -> Device:
         """Always the CPU."""
         return CPU
 
     is_cuda = False
-    is_sparse = False
-    is_quantized = False
 
     def is_floating_point(self) -> Boolean:
         return self.data.dtype.kind == "f"
