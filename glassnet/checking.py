@@ -245,7 +245,7 @@ def check_layer_gradients(
         dy = generator.standard_normal(out.shape).astype(dtype)
         module.zero_grad()
         analytical = {"input": module.backward(dy)}
-        analytical.update({name: p.grad for name, p in params.items()})
+        analytical.update({name: _array_or_none(p.grad) for name, p in params.items()})
 
         def loss(x: np.ndarray = x, dy: np.ndarray = dy) -> float:
             with graph.no_grad():
@@ -265,3 +265,8 @@ def check_layer_gradients(
             if grad is not None and grad.size:
                 worst[name] = max(worst[name], float(np.max(np.abs(grad - numerical))))
     return worst
+
+
+def _array_or_none(grad: Any) -> np.ndarray | None:
+    """A ``.grad`` (a Tensor) as its NumPy array; None stays None."""
+    return None if grad is None else np.asarray(grad)

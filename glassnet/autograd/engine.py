@@ -153,25 +153,60 @@ def backward(
 
 
 # --8<-- [end:backward]
+def backward_api(
+    tensor: Tensor,
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """``tensor.backward(gradient, retain_graph, create_graph, inputs)`` with PyTorch's
+    arguments: with ``inputs``, only those Tensors' ``.grad`` receive the gradient."""
+    if create_graph:
+        raise NotImplementedError(
+            "backward(create_graph=True): glassnet's backwards are written in NumPy and are not "
+            "recorded, so gradients of gradients (double backward) are not supported"
+        )
+    if inputs is None:
+        backward(tensor, gradient, retain_graph=bool(retain_graph))
+        return
+    from glassnet.tensor import Tensor
+
+    targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for target, g in zip(targets, grad(tensor, targets, gradient, bool(retain_graph))):
+        if g is not None:
+            accumulate(target, g, set())
+
+
 _requires_grad: Follow = attrgetter("requires_grad")
 
 
 def accumulate(tensor: Tensor, g: np.ndarray, handed_out: set[int]) -> None:
     """Add ``g`` into ``tensor.grad``, then run its post-accumulate hooks.
 
-    A fresh array that owns its memory becomes ``.grad`` as it is, without a copy; one that is
-    a view, read-only, or already handed to another Tensor (``a + b`` gives both the same array)
-    is copied, so no two ``.grad`` arrays are ever one object.
+    ``.grad`` is a Tensor that stays the same object across backward passes; its array
+    (``.grad.data``) is what the engine adds into. A fresh array that owns its memory becomes
+    that array as it is, without a copy; one that is a view, read-only, or already handed to
+    another Tensor (``a + b`` gives both the same array) is copied, so no two ``.grad`` arrays
+    are ever one object.
     """
-    if tensor.grad is None:
+    held = tensor._grad  # .grad: a Tensor whose array the engine owns
+    if held is None:
         adoptable = g.base is None and g.flags.writeable and id(g) not in handed_out
-        tensor.grad = g if adoptable else g.copy()
-        handed_out.add(id(tensor.grad))
+        array = g if adoptable else g.copy()
+        tensor._grad = _tensor_type()(array)
+        handed_out.add(id(array))
     else:
         # Not in place: the existing array may still be waiting as another node's gradient.
-        tensor.grad = np.asarray(tensor.grad + g)  # asarray: 0-d sums are NumPy scalars
+        held.data = np.asarray(held.data + g)  # asarray: 0-d sums are NumPy scalars
     if tensor._post_accumulate_hooks:
         graph.run_post_accumulate_hooks(tensor)
+
+
+def _tensor_type() -> type[Tensor]:
+    from glassnet.tensor import Tensor  # here: tensor.py imports this module
+
+    return Tensor
 
 
 # --------------------------------------------------------------------------- gn.grad

@@ -87,6 +87,10 @@ class Context:
     def __repr__(self) -> str:
         return f"<{self.function.__name__}>"
 
+    def run_backward(self, grad: np.ndarray) -> Any:
+        """Call the Function's own backward (a PyTorch-style Function's node wraps this)."""
+        return self.function.backward(self, grad)
+
     # --8<-- [start:node-backward]
     def backward(self, grad: np.ndarray, needs: tuple[bool, ...]) -> list[np.ndarray | None]:
         """Run the Function's backward for the output gradient ``grad``: one gradient per parent,
@@ -99,7 +103,7 @@ class Context:
             )
         graph.check_versions(self)
         self.needs_input_grad = needs
-        grads = self.function.backward(self, grad)
+        grads = self.run_backward(grad)
         if not isinstance(grads, (tuple, list)):
             grads = (grads,)
         if len(grads) != len(self.parents):
@@ -171,7 +175,7 @@ class Function:
         ...         return grad * np.cos(x)
         >>> x = gn.tensor([0.0, 1.0], requires_grad=True)
         >>> SinOp.apply(x).sum().backward()
-        >>> x.grad.round(4)
+        >>> x.grad.data.round(4)
         array([1.    , 0.5403], dtype=float32)
     """
 

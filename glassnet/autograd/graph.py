@@ -56,6 +56,11 @@ class _GradModeBlock(contextlib.ContextDecorator):
 
     mode = True
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and callable(args[0]) and not kwargs:  # @no_grad without parentheses
+            return cls()(args[0])
+        return super().__new__(cls)
+
     def __enter__(self) -> None:
         self._previous = _thread.grad_enabled
         _thread.grad_enabled = self.mode
@@ -82,6 +87,18 @@ class no_grad(_GradModeBlock):
     """
 
     mode = False
+
+
+class inference_mode(_GradModeBlock):
+    """PyTorch's ``inference_mode``: here the same as ``no_grad`` (``inference_mode(False)``
+    leaves grad mode as it is)."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = not mode and _thread.grad_enabled
+        self._enabled = mode
+
+    def _recreate_cm(self) -> inference_mode:
+        return inference_mode(self._enabled)
 
 
 class enable_grad(_GradModeBlock):
@@ -131,6 +148,10 @@ def attach(output: Tensor, node: Context, inputs: Sequence[Tensor]) -> Tensor:
         output._ctx, output.requires_grad = node, True
     elif any([t._ctx is not None or t._watched for t in inputs]):
         output._ctx = node  # recorded for a GradientTape, but nothing requires grad
+    else:
+        return output
+    for t in inputs:
+        t._in_graph = True  # an in-place change of t can no longer rewrite its history
     return output
 
 
@@ -165,7 +186,7 @@ def versions_of_saved(node: Context, inputs: Sequence[Tensor], output: Tensor) -
     kept: list[tuple[Any, int]] = []
     for tensor in (*inputs, output):
         for value in node._saved:
-            if value is tensor.data:
+            if value is tensor.data or value is tensor:  # an array, or a Tensor (PyTorch style)
                 holder = weakref.ref(tensor) if tensor is output else tensor
                 kept.append((holder, tensor._version))
                 break
@@ -222,8 +243,10 @@ def add_hook(tensor: Tensor, hook: Hook, after_accumulate: bool = False) -> Remo
 
 def run_hooks(tensor: Tensor, grad: np.ndarray) -> np.ndarray:
     """The gradient after ``tensor``'s hooks (each may return a replacement of the same shape)."""
+    from glassnet.tensor import Tensor  # here: tensor.py imports this module
+
     for hook in list(tensor._hooks or ()):
-        replaced = hook(grad)
+        replaced = hook(Tensor(grad))  # hooks see a Tensor, as .grad is one
         if replaced is not None:
             replaced = np.asarray(getattr(replaced, "data", replaced), dtype=tensor.dtype)
             if replaced.shape != grad.shape:

@@ -365,7 +365,9 @@ class Module(ByHand, State, KerasFacade):
 
     def gradients(self) -> dict[str, np.ndarray | None]:
         """``{name: grad}``, named like ``named_parameters()``."""
-        return {name: p.grad for name, p in self.named_parameters()}
+        return {
+            n: None if p.grad is None else np.asarray(p.grad) for n, p in self.named_parameters()
+        }
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze the parameters; optimizers skip frozen ones."""

@@ -142,7 +142,7 @@ def test_tensor_hook_sees_and_can_replace_the_gradient():
     x = gn.tensor([1.0, 2.0], requires_grad=True)
     h = x * 3
     seen = []
-    h.register_hook(lambda g: seen.append(g.copy()))
+    h.register_hook(lambda g: seen.append(np.asarray(g).copy()))
     handle = x.register_hook(lambda g: g * 10)
     (h * h).sum().backward()
     np.testing.assert_allclose(seen[0], [6.0, 12.0])  # d(h^2)/dh = 2h
