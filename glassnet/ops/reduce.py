@@ -1,5 +1,10 @@
 """Reductions over an ``axis`` (an int, a tuple of ints, or None for all) with ``keepdims``.
 
+Each takes PyTorch's ``dim=``/``keepdim=`` as well as NumPy's ``axis=``/``keepdims=`` (see
+``glassnet.ops.dims``); where the two libraries disagree, the spelling decides: ``x.max(dim=1)``
+is PyTorch's (values, indices) pair and ``x.max(axis=1)`` NumPy's values; ``x.var(dim=1)`` and
+``x.var()`` divide by n - 1 (PyTorch), ``x.var(axis=1)`` by n (NumPy).
+
 A reduction's backward spreads the output gradient back over the reduced axes: it puts the
 reduced axes back as size 1 and lets broadcasting copy the gradient along them.
 """
@@ -13,8 +18,11 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from glassnet.autograd.function import Context, Function
 from glassnet.errors import ShapeError
-from glassnet.ops.elementwise import as_float, sqrt
-from glassnet.tensor import Tensor, as_array
+from glassnet.ops import return_types
+from glassnet.ops.dims import UNSET, one_dim, reduce_args
+from glassnet.ops.elementwise import as_float, maximum, minimum, sqrt
+from glassnet.ops.indexing import gather
+from glassnet.tensor import Tensor, as_array, as_tensor
 
 Axis = int | tuple[int, ...] | None
 
@@ -149,68 +157,271 @@ class LogSumExpOp(Function):
         return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * np.exp(x - kept)
 
 
-def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Sum over ``axis`` (int, tuple or None for all).
+class ProdOp(Function):
+    """Product over axes. d/dx_i = product of the others, computed without dividing by x_i, so
+    zeros are exact: with one zero only that element gets a gradient, with two none does."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
+        axes = _axes(axis, x.shape, "prod")
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.keepdims = axes, keepdims
+        return np.prod(x, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        (x,) = ctx.saved_tensors
+        zero = x == 0
+        zeros = zero.sum(axis=ctx.axes, keepdims=True)
+        safe = np.where(zero, 1, x)
+        others = np.prod(safe, axis=ctx.axes, keepdims=True)  # product of the nonzero elements
+        with np.errstate(divide="ignore", invalid="ignore"):
+            without_me = np.where(
+                zeros == 0, others / safe, np.where(zero & (zeros == 1), others, 0)
+            )
+        return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * without_me
+
+
+def sum(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET,
+    dtype: Any = None,
+) -> Tensor:  # fmt: skip
+    """Sum over ``dim`` (PyTorch) or ``axis`` (NumPy): an int, a tuple, or None for all.
 
     Examples:
         >>> import glassnet as gn
         >>> gn.sum(gn.ones(2, 3), axis=0)
         Tensor([2., 2., 2.], dtype=float32)
+        >>> gn.ones(2, 3).sum(1, keepdim=True).shape
+        (2, 1)
     """
+    axis, keepdims, _ = reduce_args("sum", dim, keepdim, axis, keepdims)
+    x = as_tensor(x, op="sum")
+    if dtype is not None:
+        x = x.astype(dtype)
+    elif x.dtype.kind in "bi" or x.dtype.kind == "u":
+        x = x.astype(np.int64)  # integers and bools sum to int64, as in PyTorch
     return SumOp.apply(x, axis=axis, keepdims=keepdims)
 
 
-def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Mean over ``axis``."""
+def mean(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET,
+    dtype: Any = None,
+) -> Tensor:  # fmt: skip
+    """Mean over ``dim`` or ``axis`` (integers give float32; PyTorch refuses them)."""
+    axis, keepdims, _ = reduce_args("mean", dim, keepdim, axis, keepdims)
+    if dtype is not None:
+        x = as_tensor(x, op="mean").astype(dtype)
     return MeanOp.apply(x, axis=axis, keepdims=keepdims)
 
 
-def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Largest value over ``axis``; ties share the gradient evenly."""
-    return MaxOp.apply(x, axis=axis, keepdims=keepdims)
+def prod(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET,
+    dtype: Any = None,
+) -> Tensor:  # fmt: skip
+    """Product over ``dim`` or ``axis``; exact gradients where elements are zero.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> x = gn.tensor([2.0, 0.0, 3.0], requires_grad=True)
+        >>> x.prod().backward()
+        >>> x.grad
+        array([0., 6., 0.], dtype=float32)
+    """
+    axis, keepdims, _ = reduce_args("prod", dim, keepdim, axis, keepdims)
+    x = as_tensor(x, op="prod")
+    if dtype is not None:
+        x = x.astype(dtype)
+    elif x.dtype.kind in "biu":
+        x = x.astype(np.int64)
+    return ProdOp.apply(x, axis=axis, keepdims=keepdims)
 
 
-def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Smallest value over ``axis``; ties share the gradient evenly."""
-    return MinOp.apply(x, axis=axis, keepdims=keepdims)
+def _extremum(name: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Any:
+    if isinstance(dim, (Tensor, np.ndarray)):  # gn.max(a, b): elementwise, as torch.max
+        if keepdim is not False or axis is not UNSET:
+            raise TypeError(f"{name}(input, other) takes no dim, axis or keepdim")
+        return (maximum if name == "max" else minimum)(x, dim)
+    axis, keepdims, style = reduce_args(name, dim, keepdim, axis, keepdims)
+    op = MaxOp if name == "max" else MinOp
+    if style == "numpy" or axis is None:
+        return op.apply(x, axis=axis, keepdims=keepdims)
+    if isinstance(axis, tuple):
+        raise TypeError(
+            f"{name}(dim=) takes one int dim (PyTorch); for several use a{name}(x, dim={axis}) "
+            f"or {name}(x, axis={axis})"
+        )
+    x = as_tensor(x, op=name)
+    dim = one_dim(name, axis, x.ndim, x.shape)
+    if x.size == 0:
+        raise ValueError(f"{name}(dim={axis}) of an empty Tensor of shape {x.shape}")
+    pick = np.argmax if name == "max" else np.argmin
+    if x.ndim == 0:
+        indices = np.zeros((), dtype=np.int64)
+        return getattr(return_types, name)(x * 1, Tensor(indices))
+    indices = np.expand_dims(pick(x.data, axis=dim), dim)
+    values = gather(x, dim, indices)
+    if not keepdims:
+        values, indices = values.squeeze(dim), indices.squeeze(dim)
+    return getattr(return_types, name)(values, Tensor(indices))
 
 
-def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Variance, NumPy's definition: ``ddof=0`` by default (PyTorch's default is 1).
+def max(
+    x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
+) -> Any:
+    """Largest value, three ways, as PyTorch and NumPy have it:
+
+    - ``max(x)`` or ``max(x, axis=...)``: the values (ties share the gradient evenly, as
+      PyTorch's ``max()`` and ``amax``);
+    - ``max(x, dim)`` / ``x.max(dim=1)``: a named tuple ``(values, indices)``; the gradient goes
+      to the element the index names (the first of ties), as ``torch.max(x, dim)``;
+    - ``max(x, other)`` with a Tensor ``other``: the elementwise :func:`maximum`.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> x = gn.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.max(dim=1).indices
+        Tensor([1, 0], dtype=int64)
+        >>> x.max(axis=1)
+        Tensor([5., 7.], dtype=float32)
+    """
+    return _extremum("max", x, dim, keepdim, axis, keepdims)
+
+
+def min(
+    x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
+) -> Any:
+    """Smallest value: the values, ``(values, indices)`` along ``dim``, or the elementwise
+    :func:`minimum` of two Tensors, as :func:`max`."""
+    return _extremum("min", x, dim, keepdim, axis, keepdims)
+
+
+def amax(x: Any, dim: Axis = (), keepdim: bool = False) -> Tensor:
+    """Largest values over ``dim`` (an int or a tuple; ``()`` for all): ties share the gradient
+    evenly, as ``torch.amax``."""
+    return MaxOp.apply(x, axis=None if dim == () else dim, keepdims=keepdim)
+
+
+def amin(x: Any, dim: Axis = (), keepdim: bool = False) -> Tensor:
+    """Smallest values over ``dim``; ties share the gradient evenly, as ``torch.amin``."""
+    return MinOp.apply(x, axis=None if dim == () else dim, keepdims=keepdim)
+
+
+def _correction(op: str, style: str, unbiased: Any, correction: Any, ddof: Any) -> Any:
+    given = [n for n, v in (("unbiased", unbiased), ("correction", correction), ("ddof", ddof))
+             if v is not None]  # fmt: skip
+    if len(given) > 1:
+        raise TypeError(f"{op}: give one of {', '.join(given)}, not several")
+    if ddof is not None:
+        return ddof
+    if correction is not None:
+        return correction
+    if unbiased is not None:
+        return int(bool(unbiased))
+    return 0 if style == "numpy" else 1
+
+
+def var(
+    x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, *,
+    correction: Any = None, axis: Any = UNSET, keepdims: Any = UNSET, ddof: Any = None,
+) -> Tensor:  # fmt: skip
+    """Variance: sum((x - mean)^2) / (n - correction).
+
+    Called the PyTorch way (``x.var()``, ``x.var(1)``, ``dim=``) the correction is 1 (the
+    unbiased estimate), as ``torch.var``; called with ``axis=``/``keepdims=`` it is NumPy's
+    ``ddof=0``. ``correction=``, ``unbiased=`` or ``ddof=`` set it explicitly.
 
     Examples:
         >>> import glassnet as gn
         >>> gn.var(gn.tensor([1.0, 3.0])).item()
+        2.0
+        >>> gn.var(gn.tensor([1.0, 3.0]), axis=0).item()
         1.0
     """
+    axis, keepdims, style = reduce_args("var", dim, keepdim, axis, keepdims)
+    ddof = _correction("var", style, unbiased, correction, ddof)
     return VarOp.apply(x, axis=axis, keepdims=keepdims, ddof=ddof)
 
 
-def std(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Standard deviation, sqrt(var), with NumPy's ``ddof=0`` default."""
-    return sqrt(var(x, axis, keepdims, ddof))
+def std(
+    x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, *,
+    correction: Any = None, axis: Any = UNSET, keepdims: Any = UNSET, ddof: Any = None,
+) -> Tensor:  # fmt: skip
+    """Standard deviation, sqrt(var), with :func:`var`'s correction rule (PyTorch's 1 unless
+    called with ``axis=``/``keepdims=``)."""
+    axis, keepdims, style = reduce_args("std", dim, keepdim, axis, keepdims)
+    ddof = _correction("std", style, unbiased, correction, ddof)
+    return sqrt(VarOp.apply(x, axis=axis, keepdims=keepdims, ddof=ddof))
 
 
-def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """log(sum(exp(x))) over ``axis``, without overflow for large inputs.
+def logsumexp(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
+) -> Tensor:
+    """log(sum(exp(x))) over ``dim``/``axis``, without overflow for large inputs.
 
     Examples:
         >>> import glassnet as gn
         >>> gn.logsumexp(gn.tensor([1e4, 1e4])).item() - 1e4 - 0.6931 < 1e-3
         True
     """
+    axis, keepdims, _ = reduce_args("logsumexp", dim, keepdim, axis, keepdims)
     return LogSumExpOp.apply(x, axis=axis, keepdims=keepdims)
 
 
-def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
-    """Index of the largest value (an int64 Tensor, no gradient)."""
+def _arg(name: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
+    axis, keepdims, _ = reduce_args(name, dim, keepdim, axis, keepdims)
     array = as_array(x)
-    _axes(axis, array.shape, "argmax")
-    return Tensor(np.argmax(array, axis=axis, keepdims=keepdims))
+    if axis is None:  # the flat index; keepdim keeps every dim as size 1 (PyTorch, NumPy)
+        found = getattr(np, name)(array, keepdims=keepdims)
+        return Tensor(np.asarray(found, dtype=np.int64))
+    axis = one_dim(name, axis, array.ndim, array.shape)
+    if array.ndim == 0:
+        return Tensor(np.zeros((), dtype=np.int64))
+    return Tensor(getattr(np, name)(array, axis=axis, keepdims=keepdims).astype(np.int64))
 
 
-def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+def argmax(
+    x: Any, dim: int | None = None, keepdim: bool = False, *, axis: Any = UNSET,
+    keepdims: Any = UNSET,
+) -> Tensor:  # fmt: skip
+    """Index of the largest value (an int64 Tensor, no gradient); ``dim=None``: of the
+    flattened Tensor."""
+    return _arg("argmax", x, dim, keepdim, axis, keepdims)
+
+
+def argmin(
+    x: Any, dim: int | None = None, keepdim: bool = False, *, axis: Any = UNSET,
+    keepdims: Any = UNSET,
+) -> Tensor:  # fmt: skip
     """Index of the smallest value (an int64 Tensor, no gradient)."""
+    return _arg("argmin", x, dim, keepdim, axis, keepdims)
+
+
+def any(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
+) -> Tensor:
+    """Whether any element (over ``dim``) is nonzero: a bool Tensor, not differentiable.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.any(gn.tensor([[0, 1], [0, 0]]), dim=1)
+        Tensor([ True, False], dtype=bool)
+    """
+    axis, keepdims, _ = reduce_args("any", dim, keepdim, axis, keepdims)
     array = as_array(x)
-    _axes(axis, array.shape, "argmin")
-    return Tensor(np.argmin(array, axis=axis, keepdims=keepdims))
+    return Tensor(np.any(array, axis=_axes(axis, array.shape, "any"), keepdims=keepdims))
+
+
+def all(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
+) -> Tensor:
+    """Whether every element (over ``dim``) is nonzero: a bool Tensor, not differentiable."""
+    axis, keepdims, _ = reduce_args("all", dim, keepdim, axis, keepdims)
+    array = as_array(x)
+    return Tensor(np.all(array, axis=_axes(axis, array.shape, "all"), keepdims=keepdims))
+
+
+def count_nonzero(x: Any, dim: Axis = None) -> Tensor:
+    """How many elements (over ``dim``) are nonzero, an int64 Tensor."""
+    array = as_array(x)
+    return Tensor(np.count_nonzero(array, axis=_axes(dim, array.shape, "count_nonzero")))
