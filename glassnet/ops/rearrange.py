@@ -340,15 +340,12 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if indexing not in ("ij", "xy"):
         raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     items = [as_tensor(t, op="meshgrid").reshape(-1) for t in tensors]
-    if indexing == "xy" and len(items) >= 2:
-        items[0], items[1] = items[1], items[0]
     shape = tuple(t.shape[0] for t in items)
     grids = []
     for i, t in enumerate(items):  # one grid per input Tensor, not per element
         view = [1] * len(items)
         view[i] = shape[i]
         grids.append(t.reshape(*view).expand(*shape))
-    if indexing == "xy" and len(grids) >= 2:
+    if indexing == "xy" and len(grids) >= 2:  # NumPy's default: the first two dims swapped
         grids = [g.swapaxes(0, 1) for g in grids]
-        grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
