@@ -15,7 +15,7 @@ def t64(shape):
 
 def test_sorting_family():
     x = t64((3, 5))
-    values, indices = gn.sort(x, dim=1, descending=True)
+    values, _ = gn.sort(x, dim=1, descending=True)
     np.testing.assert_array_equal(values.numpy(), -np.sort(-x.numpy(), axis=1))
     np.testing.assert_array_equal(gn.argsort(x, 0).numpy(), np.argsort(x.numpy(), 0))
     assert gn.sort(gn.tensor([1.0, 2.0, 1.0]), descending=True).indices.tolist() == [1, 0, 2]
@@ -98,6 +98,6 @@ def test_rearranging_ops():
     ni, nj = np.meshgrid(np.arange(2), np.arange(3), indexing="ij")
     np.testing.assert_array_equal(i.numpy(), ni)
     np.testing.assert_array_equal(j.numpy(), nj)
-    xi, xj = gn.meshgrid(gn.arange(2), gn.arange(3), indexing="xy")
+    xi, _ = gn.meshgrid(gn.arange(2), gn.arange(3), indexing="xy")
     np.testing.assert_array_equal(xi.numpy(), np.meshgrid(np.arange(2), np.arange(3))[0])
     assert x.view_as(gn.ones(3, 2)).shape == (3, 2) and x[0].expand_as(x).shape == (2, 3)

@@ -24,7 +24,7 @@ def test_dim_and_keepdim_match_numpy_axis(dim, keepdim):
 
 
 def test_dim_and_axis_together_is_an_error():
-    with pytest.raises(TypeError, match="dim= .* or axis="):
+    with pytest.raises(TypeError, match=r"dim= .* or axis="):
         gn.sum(gn.ones(2, 3), dim=0, axis=1)
 
 
