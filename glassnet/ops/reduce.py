@@ -256,9 +256,9 @@ def _extremum(name: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: A
     if x.size == 0:
         raise ValueError(f"{name}(dim={axis}) of an empty Tensor of shape {x.shape}")
     pick = np.argmax if name == "max" else np.argmin
-    if x.ndim == 0:
+    if x.ndim == 0:  # PyTorch allows dim 0 (or -1) on a 0-d Tensor: the element itself
         indices = np.zeros((), dtype=np.int64)
-        return getattr(return_types, name)(x * 1, Tensor(indices))
+        return getattr(return_types, name)(gather(x, 0, indices), Tensor(indices))
     indices = np.expand_dims(pick(x.data, axis=dim), dim)
     values = gather(x, dim, indices)
     if not keepdims:

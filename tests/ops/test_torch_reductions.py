@@ -3,8 +3,12 @@ with zeros, argmax(keepdim), any/all(dim)."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import glassnet as gn
+from tests.helpers import seeds
 
 RNG = np.random.default_rng(0)
 
@@ -76,3 +80,24 @@ def test_argmax_any_all_with_dim():
     m = gn.tensor([[True, False], [False, False]])
     assert gn.any(m, dim=1).tolist() == [True, False] and gn.all(m, 0, keepdim=True).shape == (1, 2)
     assert gn.count_nonzero(m).item() == 1
+
+
+@st.composite
+def shape_and_dim(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    return shape, draw(st.integers(-len(shape), len(shape) - 1))
+
+
+@given(case=shape_and_dim(), keepdim=st.booleans(), seed=seeds)
+def test_max_min_dim_agree_with_numpy_argmax(case, keepdim, seed):
+    shape, dim = case
+    a = np.random.default_rng(seed).integers(-3, 3, shape).astype(np.float64)  # many ties
+    for name, pick in (("max", np.argmax), ("min", np.argmin)):
+        values, indices = getattr(gn.tensor(a), name)(dim, keepdim)
+        expected = np.expand_dims(pick(a, axis=dim), dim)
+        np.testing.assert_array_equal(
+            indices.numpy(), expected if keepdim else expected.squeeze(dim)
+        )
+        np.testing.assert_array_equal(
+            values.numpy(), getattr(np, name)(a, axis=dim, keepdims=keepdim)
+        )
