@@ -22,6 +22,7 @@ from glassnet.ops.compare import (
     ne,
     not_equal,
 )
+from glassnet.ops.counting import bincount, bucketize, diff, histc, searchsorted, unique
 from glassnet.ops.elementwise import (
     abs,
     clamp,
@@ -49,9 +50,12 @@ from glassnet.ops.indexing import (
     index_select,
     masked_fill,
     masked_select,
+    narrow,
     nonzero,
     scatter,
     scatter_add,
+    select,
+    take,
     take_along_dim,
 )
 from glassnet.ops.joining import (
@@ -65,7 +69,20 @@ from glassnet.ops.joining import (
     unbind,
     vstack,
 )
-from glassnet.ops.linalg import addmm, addmv, baddbmm, bmm, dot, einsum, ger, matmul, mm, mv, outer
+from glassnet.ops.linalg import (
+    addmm,
+    addmv,
+    baddbmm,
+    bmm,
+    dot,
+    einsum,
+    ger,
+    matmul,
+    mm,
+    mv,
+    outer,
+    tensordot,
+)
 from glassnet.ops.logic import (
     allclose,
     bitwise_and,
@@ -101,6 +118,8 @@ from glassnet.ops.nn import dropout, linear, log_softmax, softmax
 from glassnet.ops.norms import dist, norm
 from glassnet.ops.pointwise import (
     acos,
+    addcdiv,
+    addcmul,
     arccos,
     arcsin,
     arctan,
@@ -163,8 +182,10 @@ from glassnet.ops.reduce import (
     min,
     prod,
     std,
+    std_mean,
     sum,
     var,
+    var_mean,
 )
 from glassnet.ops.scan import cumprod, cumsum
 from glassnet.ops.sorting import argsort, kthvalue, median, mode, msort, sort, topk
@@ -178,6 +199,8 @@ __all__ = [
     "absolute",
     "acos",
     "add",
+    "addcdiv",
+    "addcmul",
     "addmm",
     "addmv",
     "all",
@@ -198,12 +221,14 @@ __all__ = [
     "atan",
     "atan2",
     "baddbmm",
+    "bincount",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
     "bitwise_xor",
     "bmm",
     "broadcast_to",
+    "bucketize",
     "cat",
     "ceil",
     "chunk",
@@ -220,6 +245,7 @@ __all__ = [
     "cumsum",
     "diag",
     "diagonal",
+    "diff",
     "dist",
     "div",
     "divide",
@@ -253,6 +279,7 @@ __all__ = [
     "greater_equal",
     "greater_than",
     "gt",
+    "histc",
     "hstack",
     "index_select",
     "isclose",
@@ -295,6 +322,7 @@ __all__ = [
     "mul",
     "multiply",
     "mv",
+    "narrow",
     "ne",
     "neg",
     "negative",
@@ -318,6 +346,8 @@ __all__ = [
     "rsqrt",
     "scatter",
     "scatter_add",
+    "searchsorted",
+    "select",
     "sigmoid",
     "sign",
     "sin",
@@ -331,13 +361,16 @@ __all__ = [
     "squeeze",
     "stack",
     "std",
+    "std_mean",
     "sub",
     "subtract",
     "sum",
     "swapaxes",
+    "take",
     "take_along_dim",
     "tan",
     "tanh",
+    "tensordot",
     "tile",
     "topk",
     "trace",
@@ -348,8 +381,10 @@ __all__ = [
     "trunc",
     "unbind",
     "unflatten",
+    "unique",
     "unsqueeze",
     "var",
+    "var_mean",
     "vstack",
     "where",
 ]

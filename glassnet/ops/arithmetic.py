@@ -192,20 +192,22 @@ class AsTypeOp(Function):
         return grad  # the engine casts it back to the input's dtype
 
 
-def add(a: Any, b: Any) -> Tensor:
-    """``a + b`` with broadcasting.
+def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """``a + alpha * b`` with broadcasting (``alpha`` as in ``torch.add``).
 
     Examples:
         >>> import glassnet as gn
         >>> gn.add(gn.ones(2, 3), gn.tensor([1.0, 2.0, 3.0])).shape
         (2, 3)
+        >>> gn.add(gn.tensor([1.0]), gn.tensor([2.0]), alpha=10)
+        Tensor([21.], dtype=float32)
     """
-    return AddOp.apply(a, b)
+    return AddOp.apply(a, b if alpha == 1 else mul(b, alpha))
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """``a - b`` with broadcasting."""
-    return SubOp.apply(a, b)
+def sub(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """``a - alpha * b`` with broadcasting."""
+    return SubOp.apply(a, b if alpha == 1 else mul(b, alpha))
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -213,9 +215,29 @@ def mul(a: Any, b: Any) -> Tensor:
     return MulOp.apply(a, b)
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """``a / b`` with broadcasting (integer operands give float32)."""
-    return DivOp.apply(a, b)
+def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """``a / b`` with broadcasting (integer operands give float32); ``rounding_mode="trunc"``
+    or ``"floor"`` rounds the quotient (not differentiable, integers stay integers), as
+    ``torch.div``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.div(gn.tensor([-7, 7]), 2, rounding_mode="trunc")
+        Tensor([-3,  3], dtype=int64)
+    """
+    if rounding_mode is None:
+        return DivOp.apply(a, b)
+    if rounding_mode not in ("trunc", "floor"):
+        raise ValueError(
+            f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}"
+        )
+    from glassnet.ops.pointwise import floor_divide, fmod
+
+    quotient = floor_divide(a, b)
+    if rounding_mode == "floor":
+        return quotient
+    # trunc: one more than floor where the exact quotient is negative and not whole
+    return Tensor(quotient.data + ((fmod(a, b).data != 0) & (quotient.data < 0)))
 
 
 def pow(base: Any, exponent: Any) -> Tensor:

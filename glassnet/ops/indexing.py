@@ -273,3 +273,42 @@ def _bool_mask(op: str, mask: Any) -> np.ndarray:
     if array.dtype != np.bool_:
         raise TypeError(f"{op}: mask must be bool, got dtype {array.dtype}")
     return array
+
+
+def narrow(input: Any, dim: int, start: int, length: int) -> Tensor:
+    """Elements ``start .. start + length - 1`` along ``dim`` (a differentiable slice).
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.narrow(gn.arange(6).reshape(2, 3), 1, 1, 2)
+        Tensor([[1, 2],
+                [4, 5]], dtype=int64)
+    """
+    x = as_tensor(input, op="narrow")
+    dim = one_dim("narrow", dim, x.ndim, x.shape)
+    size = x.shape[dim]
+    begin = start + size if start < 0 else start
+    if not (0 <= begin <= size and 0 <= length and begin + length <= size):
+        raise IndexError(
+            f"narrow: start {start}, length {length} do not fit dim {dim} of size {size}"
+        )
+    return x[(slice(None),) * dim + (slice(begin, begin + length),)]
+
+
+def select(input: Any, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim``, without that dim (``x[:, index]`` for dim 1)."""
+    x = as_tensor(input, op="select")
+    dim = one_dim("select", dim, x.ndim, x.shape)
+    size = x.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select: index {index} is out of range for dim {dim} of size {size}")
+    return x[(slice(None),) * dim + (int(index),)]
+
+
+def take(input: Any, index: Any) -> Tensor:
+    """Elements of the flattened input at ``index`` (any shape), as ``torch.take``."""
+    x = as_tensor(input, op="take")
+    index = _index_array("take", index)
+    if index.size and (index.min() < -x.size or index.max() >= x.size):
+        raise IndexError(f"take: index out of range for a Tensor of {x.size} elements")
+    return x.reshape(-1)[index]

@@ -215,3 +215,31 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: float = 1, alpha: flo
 def addmv(input: Any, mat: Any, vec: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``."""
     return beta * as_tensor(input, op="addmv") + alpha * mv(mat, vec)
+
+
+def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
+    """Contract the last ``dims`` dims of ``a`` with the first ``dims`` of ``b`` (or the dims
+    listed in ``dims = (dims_a, dims_b)``), as ``torch.tensordot``; built on :func:`einsum`.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.tensordot(gn.ones(2, 3, 4), gn.ones(3, 4, 5)).shape
+        (2, 5)
+    """
+    a, b = as_tensor(a, op="tensordot"), as_tensor(b, op="tensordot")
+    if isinstance(dims, (int, np.integer)):
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(int(dims)))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(dims_a) != len(dims_b) or len(a.shape) + len(b.shape) > 52:
+        raise ValueError(f"tensordot: dims {dims} must name as many dims of a as of b")
+    dims_a = [d % a.ndim for d in dims_a]
+    dims_b = [d % b.ndim for d in dims_b]
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    term_a = [next(letters) for _ in range(a.ndim)]
+    term_b = [next(letters) for _ in range(b.ndim)]
+    for da, db in zip(dims_a, dims_b):
+        term_b[db] = term_a[da]
+    out = [c for i, c in enumerate(term_a) if i not in dims_a]
+    out += [c for i, c in enumerate(term_b) if i not in dims_b]
+    return einsum(f"{''.join(term_a)},{''.join(term_b)}->{''.join(out)}", a, b)

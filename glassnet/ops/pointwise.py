@@ -329,3 +329,13 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     from glassnet.ops.arithmetic import pow
 
     return pow(as_tensor(input, op="float_power").astype(np.float64), exponent)
+
+
+def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``input + value * tensor1 * tensor2`` (the update step of many optimizers)."""
+    return as_tensor(input, op="addcmul") + value * as_tensor(tensor1, op="addcmul") * tensor2
+
+
+def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``input + value * tensor1 / tensor2``."""
+    return as_tensor(input, op="addcdiv") + value * as_tensor(tensor1, op="addcdiv") / tensor2

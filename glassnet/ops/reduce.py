@@ -425,3 +425,23 @@ def count_nonzero(x: Any, dim: Axis = None) -> Tensor:
     """How many elements (over ``dim``) are nonzero, an int64 Tensor."""
     array = as_array(x)
     return Tensor(np.count_nonzero(array, axis=_axes(dim, array.shape, "count_nonzero")))
+
+
+def var_mean(x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, **kw: Any):
+    """``(var(x, ...), mean(x, ...))``, with :func:`var`'s correction rule."""
+    axis, keepdims, _ = reduce_args("var_mean", dim, keepdim, kw.get("axis", UNSET),
+                                    kw.get("keepdims", UNSET))  # fmt: skip
+    return var(x, dim, unbiased, keepdim, **kw), mean(x, axis=axis, keepdims=keepdims)
+
+
+def std_mean(x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, **kw: Any):
+    """``(std(x, ...), mean(x, ...))``, with :func:`var`'s correction rule.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> [t.item() for t in gn.std_mean(gn.tensor([1.0, 3.0]))]
+        [1.4142135381698608, 2.0]
+    """
+    axis, keepdims, _ = reduce_args("std_mean", dim, keepdim, kw.get("axis", UNSET),
+                                    kw.get("keepdims", UNSET))  # fmt: skip
+    return std(x, dim, unbiased, keepdim, **kw), mean(x, axis=axis, keepdims=keepdims)

@@ -54,6 +54,10 @@ CALLS = {
     "lerp": lambda t: gn.lerp(t, 2.0, 0.25), "fmod": lambda t: gn.fmod(t, 0.7), "remainder": lambda t: gn.remainder(t, 0.7),
     "subtract": lambda t: gn.subtract(t, 1), "multiply": lambda t: gn.multiply(t, 2), "divide": lambda t: gn.divide(t, 2),
     "true_divide": lambda t: gn.true_divide(t, 2), "negative": gn.negative, "absolute": gn.absolute,
+    "narrow": lambda t: gn.narrow(t, 1, 1, 2), "select": lambda t: gn.select(t, 0, -1), "take": lambda t: gn.take(t, np.array([[0, 11]])),
+    "tensordot": lambda t: gn.tensordot(t, t, ([1], [1])), "addcmul": lambda t: gn.addcmul(t, t, t, value=0.5),
+    "addcdiv": lambda t: gn.addcdiv(t, t, t, value=0.5), "std_mean": lambda t: gn.std_mean(t, 1)[0],
+    "var_mean": lambda t: gn.var_mean(t, axis=0)[1], "diff": lambda t: gn.diff(t, 2, dim=0),
 }  # fmt: skip
 FLOAT64 = {"float_power"}  # float64 by definition
 NOT_DIFFERENTIABLE = {
@@ -69,7 +73,8 @@ NOT_DIFFERENTIABLE = {
     "eq", "ne", "lt", "le", "gt", "ge", "greater_than", "less_than", "isnan", "isinf", "isfinite",
     "isclose", "allclose", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
     "bitwise_or", "bitwise_xor", "bitwise_not", "any", "all", "count_nonzero", "argsort", "nonzero",
-    "argwhere", "floor_divide", "return_types",
+    "argwhere", "floor_divide", "return_types", "unique", "bincount", "histc", "searchsorted",
+    "bucketize",
 }  # fmt: skip
 
 
