@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 else:
     ops = None  # set by tensor.py once the ops package exists (ops is built on Tensor)
 
-Number = float  # inside the class, the name ``float`` may be a method
-
 
 def _unary(name: str) -> Callable[[Any], Tensor]:
     """A method ``x.name()`` that calls ``ops.name(x)`` (the one-input elementwise ops)."""
@@ -169,11 +167,8 @@ class TensorMath:
     eq, ne, lt, le, gt, ge = (_forward(n) for n in ("eq", "ne", "lt", "le", "gt", "ge"))
     greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
     pow, float_power, atan2 = _forward("pow"), _forward("float_power"), _forward("atan2")
-    fmod, remainder, floor_divide = (
-        _forward("fmod"),
-        _forward("remainder"),
-        _forward("floor_divide"),
-    )
+    fmod = _forward("fmod")
+    remainder, floor_divide = _forward("remainder"), _forward("floor_divide")
     maximum, minimum, lerp = _forward("maximum"), _forward("minimum"), _forward("lerp")
     logical_and, logical_or = _forward("logical_and"), _forward("logical_or")
     logical_xor, round = _forward("logical_xor"), _forward("round")
@@ -194,12 +189,8 @@ class TensorMath:
 
     # ----------------------------------------------------------------- products and norms
     matmul, mm, mv, dot = _forward("matmul"), _forward("mm"), _forward("mv"), _forward("dot")
-    bmm, outer, addmm, baddbmm = (
-        _forward("bmm"),
-        _forward("outer"),
-        _forward("addmm"),
-        _forward("baddbmm"),
-    )
+    bmm, outer = _forward("bmm"), _forward("outer")
+    addmm, baddbmm = _forward("addmm"), _forward("baddbmm")
     norm, dist = _forward("norm"), _forward("dist")
 
     # ----------------------------------------------------------------- reductions
@@ -207,18 +198,11 @@ class TensorMath:
     sum, mean, prod = _forward("sum"), _forward("mean"), _forward("prod")
     max, min, amax, amin = _forward("max"), _forward("min"), _forward("amax"), _forward("amin")
     var, std, logsumexp = _forward("var"), _forward("std"), _forward("logsumexp")
-    argmax, argmin, count_nonzero = (
-        _forward("argmax"),
-        _forward("argmin"),
-        _forward("count_nonzero"),
-    )
+    argmax = _forward("argmax")
+    argmin, count_nonzero = _forward("argmin"), _forward("count_nonzero")
     cumsum, cumprod, diff = _forward("cumsum"), _forward("cumprod"), _forward("diff")
-    sort, argsort, msort, topk = (
-        _forward("sort"),
-        _forward("argsort"),
-        _forward("msort"),
-        _forward("topk"),
-    )
+    sort, argsort = _forward("sort"), _forward("argsort")
+    msort, topk = _forward("msort"), _forward("topk")
     kthvalue, median, mode = _forward("kthvalue"), _forward("median"), _forward("mode")
     unique, bincount = _forward("unique"), _forward("bincount")
 
@@ -237,12 +221,8 @@ class TensorMath:
     swapaxes = swapdims = _forward("swapaxes")
     chunk, unbind = _forward("chunk"), _forward("unbind")
     roll, repeat_interleave = _forward("roll"), _forward("repeat_interleave")
-    triu, tril, diag, diagonal = (
-        _forward("triu"),
-        _forward("tril"),
-        _forward("diag"),
-        _forward("diagonal"),
-    )
+    triu, tril = _forward("triu"), _forward("tril")
+    diag, diagonal = _forward("diag"), _forward("diagonal")
     trace = _unary("trace")
 
     def view_as(self, other: Any) -> Tensor:
