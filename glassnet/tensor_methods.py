@@ -180,6 +180,8 @@ class TensorMath:
     gather, take_along_dim, take = _forward("gather"), _forward("take_along_dim"), _forward("take")
     scatter, scatter_add = _forward("scatter"), _forward("scatter_add")
     index_select, narrow, select = _forward("index_select"), _forward("narrow"), _forward("select")
+    index_add, index_copy = _forward("index_add"), _forward("index_copy")
+    index_fill, nan_to_num = _forward("index_fill"), _forward("nan_to_num")
     masked_fill, masked_select = _forward("masked_fill"), _forward("masked_select")
     nonzero, argwhere = _forward("nonzero"), _forward("argwhere")
 
@@ -201,6 +203,7 @@ class TensorMath:
     argmax = _forward("argmax")
     argmin, count_nonzero = _forward("argmin"), _forward("count_nonzero")
     cumsum, cumprod, diff = _forward("cumsum"), _forward("cumprod"), _forward("diff")
+    cummax, cummin = _forward("cummax"), _forward("cummin")
     sort, argsort = _forward("sort"), _forward("argsort")
     msort, topk = _forward("msort"), _forward("topk")
     kthvalue, median, mode = _forward("kthvalue"), _forward("median"), _forward("mode")
@@ -220,7 +223,11 @@ class TensorMath:
     transpose, permute, movedim = _forward("transpose"), _forward("permute"), _forward("movedim")
     swapaxes = swapdims = _forward("swapaxes")
     chunk, unbind = _forward("chunk"), _forward("unbind")
-    roll, repeat_interleave = _forward("roll"), _forward("repeat_interleave")
+    roll, rot90, repeat_interleave = (
+        _forward("roll"),
+        _forward("rot90"),
+        _forward("repeat_interleave"),
+    )
     triu, tril = _forward("triu"), _forward("tril")
     diag, diagonal = _forward("diag"), _forward("diagonal")
     trace = _unary("trace")

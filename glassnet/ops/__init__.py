@@ -47,6 +47,9 @@ from glassnet.ops.encoding import one_hot
 from glassnet.ops.indexing import (
     argwhere,
     gather,
+    index_add,
+    index_copy,
+    index_fill,
     index_select,
     masked_fill,
     masked_select,
@@ -115,7 +118,7 @@ from glassnet.ops.movement import (
     unsqueeze,
 )
 from glassnet.ops.nn import dropout, linear, log_softmax, softmax
-from glassnet.ops.norms import dist, norm
+from glassnet.ops.norms import cdist, dist, norm
 from glassnet.ops.pointwise import (
     acos,
     addcdiv,
@@ -141,6 +144,7 @@ from glassnet.ops.pointwise import (
     log1p,
     log2,
     log10,
+    nan_to_num,
     reciprocal,
     remainder,
     round,
@@ -162,6 +166,7 @@ from glassnet.ops.rearrange import (
     meshgrid,
     repeat_interleave,
     roll,
+    rot90,
     tile,
     trace,
     tril,
@@ -187,7 +192,7 @@ from glassnet.ops.reduce import (
     var,
     var_mean,
 )
-from glassnet.ops.scan import cumprod, cumsum
+from glassnet.ops.scan import cummax, cummin, cumprod, cumsum
 from glassnet.ops.sorting import argsort, kthvalue, median, mode, msort, sort, topk
 
 # Aliases PyTorch has for the same function.
@@ -230,6 +235,7 @@ __all__ = [
     "broadcast_to",
     "bucketize",
     "cat",
+    "cdist",
     "ceil",
     "chunk",
     "clamp",
@@ -241,6 +247,8 @@ __all__ = [
     "cosh",
     "count_nonzero",
     "cross_entropy",
+    "cummax",
+    "cummin",
     "cumprod",
     "cumsum",
     "diag",
@@ -281,6 +289,9 @@ __all__ = [
     "gt",
     "histc",
     "hstack",
+    "index_add",
+    "index_copy",
+    "index_fill",
     "index_select",
     "isclose",
     "isfinite",
@@ -322,6 +333,7 @@ __all__ = [
     "mul",
     "multiply",
     "mv",
+    "nan_to_num",
     "narrow",
     "ne",
     "neg",
@@ -342,6 +354,7 @@ __all__ = [
     "reshape",
     "return_types",
     "roll",
+    "rot90",
     "round",
     "rsqrt",
     "scatter",

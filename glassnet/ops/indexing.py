@@ -312,3 +312,53 @@ def take(input: Any, index: Any) -> Tensor:
     if index.size and (index.min() < -x.size or index.max() >= x.size):
         raise IndexError(f"take: index out of range for a Tensor of {x.size} elements")
     return x.reshape(-1)[index]
+
+
+def _slices_index(op: str, x: Tensor, dim: int, index: Any, size: int | None = None):
+    """A 1-D ``index`` of slices along ``dim``, spread to the shape scatter needs: x's shape
+    with ``len(index)`` (or ``size``) in place of dim ``dim``."""
+    index = _index_array(op, index).reshape(-1)
+    shape = list(x.shape)
+    shape[dim] = index.size
+    view = [1] * x.ndim
+    view[dim] = index.size
+    return np.broadcast_to(index.reshape(view), shape), tuple(shape)
+
+
+def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """A copy of ``input`` with ``alpha * source[i]`` added to slice ``index[i]`` along ``dim``
+    (repeated indices add up), as ``torch.index_add``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.index_add(gn.zeros(3, 2), 0, gn.tensor([0, 0, 2]), gn.ones(3, 2))
+        Tensor([[2., 2.],
+                [0., 0.],
+                [1., 1.]], dtype=float32)
+    """
+    x = as_tensor(input, op="index_add")
+    dim = one_dim("index_add", dim, x.ndim, x.shape)
+    spread, shape = _slices_index("index_add", x, dim, index)
+    source = as_tensor(source, like=x.dtype, op="index_add")
+    if source.shape != shape:
+        raise ShapeError(f"index_add: source must have shape {shape}, got {source.shape}")
+    return scatter_add(x, dim, spread, source if alpha == 1 else source * alpha)
+
+
+def index_copy(input: Any, dim: int, index: Any, source: Any) -> Tensor:
+    """A copy of ``input`` with slice ``index[i]`` along ``dim`` replaced by ``source[i]``."""
+    x = as_tensor(input, op="index_copy")
+    dim = one_dim("index_copy", dim, x.ndim, x.shape)
+    spread, shape = _slices_index("index_copy", x, dim, index)
+    source = as_tensor(source, like=x.dtype, op="index_copy")
+    if source.shape != shape:
+        raise ShapeError(f"index_copy: source must have shape {shape}, got {source.shape}")
+    return scatter(x, dim, spread, source)
+
+
+def index_fill(input: Any, dim: int, index: Any, value: Any) -> Tensor:
+    """A copy of ``input`` with the slices ``index`` along ``dim`` set to ``value``."""
+    x = as_tensor(input, op="index_fill")
+    dim = one_dim("index_fill", dim, x.ndim, x.shape)
+    spread, _ = _slices_index("index_fill", x, dim, index)
+    return scatter(x, dim, spread, value=value)

@@ -84,3 +84,21 @@ def dist(input: Any, other: Any, p: Any = 2) -> Tensor:
         Tensor(5., dtype=float32)
     """
     return norm(as_tensor(input, op="dist") - other, p)
+
+
+def cdist(x1: Any, x2: Any, p: Any = 2.0) -> Tensor:
+    """Pairwise p-norm distances between the rows of ``x1`` (..., P, M) and of ``x2``
+    (..., R, M): a (..., P, R) Tensor, as ``torch.cdist`` (the 2-norm's gradient is 0 where two
+    rows are equal).
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.cdist(gn.tensor([[0.0, 0.0]]), gn.tensor([[3.0, 4.0], [0.0, 1.0]]))
+        Tensor([[5., 1.]], dtype=float32)
+    """
+    a, b = as_tensor(x1, op="cdist"), as_tensor(x2, op="cdist")
+    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
+        raise ValueError(
+            f"cdist: needs (..., P, M) and (..., R, M) Tensors, got {a.shape}, {b.shape}"
+        )
+    return norm(a.unsqueeze(-2) - b.unsqueeze(-3), p, dim=-1)

@@ -339,3 +339,29 @@ def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor
 def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
     """``input + value * tensor1 / tensor2``."""
     return as_tensor(input, op="addcdiv") + value * as_tensor(tensor1, op="addcdiv") / tensor2
+
+
+class NanToNumOp(Function):
+    """NaN and infinities replaced by numbers; the gradient passes where x was finite."""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, nan: float = 0.0, posinf=None, neginf=None):
+        ctx.save_for_backward(np.isfinite(x))
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        (finite,) = ctx.saved_tensors
+        return np.where(finite, grad, 0)
+
+
+def nan_to_num(input: Any, nan: float = 0.0, posinf: Any = None, neginf: Any = None) -> Tensor:
+    """NaN -> ``nan``, +inf -> ``posinf``, -inf -> ``neginf`` (default: the dtype's largest
+    and smallest finite values), as ``torch.nan_to_num``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.nan_to_num(gn.tensor([float("nan"), 1.0]), nan=-1.0)
+        Tensor([-1.,  1.], dtype=float32)
+    """
+    return NanToNumOp.apply(input, nan=nan, posinf=posinf, neginf=neginf)

@@ -349,3 +349,28 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if indexing == "xy" and len(grids) >= 2:  # NumPy's default: the first two dims swapped
         grids = [g.swapaxes(0, 1) for g in grids]
     return tuple(grids)
+
+
+def rot90(input: Any, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward the
+    second), as ``torch.rot90`` and ``np.rot90``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.rot90(gn.tensor([[1, 2], [3, 4]]))
+        Tensor([[2, 4],
+                [1, 3]], dtype=int64)
+    """
+    x = as_tensor(input, op="rot90")
+    a, b = _dims("rot90", dims, x)
+    if a == b or len(dims) != 2:
+        raise ValueError(f"rot90: dims must be two different dims, got {dims}")
+    k %= 4
+    if k == 0:
+        return clone(x)
+    if k == 2:
+        return flip(x, (a, b))
+    order = list(range(x.ndim))
+    order[a], order[b] = order[b], order[a]
+    swapped = x.permute(*order)
+    return flip(swapped, a) if k == 1 else flip(x, a).permute(*order)

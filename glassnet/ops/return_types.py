@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-__all__ = ["kthvalue", "max", "median", "min", "mode", "sort", "topk"]
+__all__ = ["cummax", "cummin", "kthvalue", "max", "median", "min", "mode", "sort", "topk"]
 
 
 def _repr(self: Any) -> str:
@@ -37,3 +37,5 @@ topk = _pair("topk")
 kthvalue = _pair("kthvalue")
 median = _pair("median")
 mode = _pair("mode")
+cummax = _pair("cummax")
+cummin = _pair("cummin")

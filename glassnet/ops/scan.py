@@ -1,4 +1,5 @@
-"""Running sums and products along a dim: ``cumsum``, ``cumprod``.
+"""Running sums, products and extremes along a dim: ``cumsum``, ``cumprod``, ``cummax``,
+``cummin``.
 
 ``cumprod``'s backward is exact where elements are zero (no division by them); see
 :class:`CumprodOp`.
@@ -11,7 +12,9 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Context, Function
+from glassnet.ops import return_types
 from glassnet.ops.dims import UNSET, one_dim, pick
+from glassnet.ops.indexing import gather
 from glassnet.tensor import Tensor, as_tensor
 
 
@@ -114,3 +117,37 @@ def cumprod(input: Any, dim: Any = UNSET, *, axis: Any = UNSET, dtype: Any = Non
     if x.ndim == 0:
         return CumprodOp.apply(x.reshape(1), dim=0).reshape(())
     return CumprodOp.apply(x, dim=dim)
+
+
+def _running_extreme(op: str, input: Any, dim: Any, larger: bool) -> Any:
+    x = as_tensor(input, op=op)
+    where = _dim(op, x, dim, UNSET)
+    if x.ndim == 0:
+        indices = np.zeros((), dtype=np.int64)
+        return getattr(return_types, op)(gather(x, 0, indices), Tensor(indices))
+    a = x.data
+    running = (np.maximum if larger else np.minimum).accumulate(a, axis=where)
+    shape = [1] * a.ndim
+    shape[where] = a.shape[where]
+    position = np.broadcast_to(np.arange(a.shape[where]).reshape(shape), a.shape)
+    # the index of the running extreme: the last position where x reached it (as PyTorch)
+    reached = np.where(a == running, position, 0)
+    indices = np.maximum.accumulate(reached, axis=where).astype(np.int64)
+    return getattr(return_types, op)(gather(x, where, indices), Tensor(indices))
+
+
+def cummax(input: Any, dim: int) -> Any:
+    """The running maximum along ``dim`` and where it was reached (the last position among
+    equal values): ``(values, indices)``; the gradient goes to those positions.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.cummax(gn.tensor([1.0, 3.0, 2.0, 5.0]), 0).indices
+        Tensor([0, 1, 1, 3], dtype=int64)
+    """
+    return _running_extreme("cummax", input, dim, larger=True)
+
+
+def cummin(input: Any, dim: int) -> Any:
+    """The running minimum along ``dim`` and where it was reached: ``(values, indices)``."""
+    return _running_extreme("cummin", input, dim, larger=False)

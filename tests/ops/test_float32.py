@@ -58,6 +58,9 @@ CALLS = {
     "tensordot": lambda t: gn.tensordot(t, t, ([1], [1])), "addcmul": lambda t: gn.addcmul(t, t, t, value=0.5),
     "addcdiv": lambda t: gn.addcdiv(t, t, t, value=0.5), "std_mean": lambda t: gn.std_mean(t, 1)[0],
     "var_mean": lambda t: gn.var_mean(t, axis=0)[1], "diff": lambda t: gn.diff(t, 2, dim=0),
+    "index_add": lambda t: gn.index_add(t, 1, [0, 0, 1, 2], t), "index_copy": lambda t: gn.index_copy(t, 0, [2, 1, 0], t),
+    "index_fill": lambda t: gn.index_fill(t, 0, [1], 0.0), "cdist": lambda t: gn.cdist(t, t[:2]), "nan_to_num": gn.nan_to_num,
+    "rot90": gn.rot90, "cummax": lambda t: gn.cummax(t, 1).values, "cummin": lambda t: gn.cummin(t, 0).values,
 }  # fmt: skip
 FLOAT64 = {"float_power"}  # float64 by definition
 NOT_DIFFERENTIABLE = {

@@ -78,3 +78,27 @@ def test_tensor_indices_and_masks_in_getitem_are_differentiable():
     x = t64((3, 4))
     assert gn.gradcheck(lambda t: t[gn.tensor([2, 0, 2])], [x])
     assert gn.gradcheck(lambda t: t[gn.tensor(x.numpy() > 0)], [x])
+
+
+def test_index_add_copy_fill():
+    x, src = t64((4, 2)), t64((3, 2))
+    index = np.array([0, 3, 0])
+    expected = x.numpy().copy()
+    np.add.at(expected, index, 2 * src.numpy())
+    np.testing.assert_allclose(gn.index_add(x, 0, index, src, alpha=2).numpy(), expected)
+    assert gn.gradcheck(lambda a, b: a.index_add(0, index, b), [x, src])
+    copied = gn.index_copy(x, 0, np.array([2, 1, 0]), src).numpy()
+    np.testing.assert_allclose(copied[:3], src.numpy()[::-1])
+    np.testing.assert_allclose(copied[3], x.numpy()[3])
+    assert gn.gradcheck(lambda a, b: gn.index_copy(a, 0, np.array([2, 1, 0]), b), [x, src])
+    filled = gn.index_fill(x, 1, np.array([1]), -5.0).numpy()
+    assert (filled[:, 1] == -5).all() and (filled[:, 0] == x.numpy()[:, 0]).all()
+    with pytest.raises(gn.ShapeError, match=r"source must have shape \(3, 2\)"):
+        gn.index_add(x, 0, index, gn.ones(2, 2))
+
+
+def test_strided_inputs():  # transposed and sliced views have other strides than their shape
+    x = t64((4, 3))
+    assert gn.gradcheck(lambda t: gn.gather(t.T, 1, np.array([[3, 0], [1, 1], [2, 2]])), [x])
+    assert gn.gradcheck(lambda t: gn.cumprod(t[::2].T, 1), [x])
+    assert gn.gradcheck(lambda t: gn.sort(t.T[:, ::-1], dim=1).values, [x])

@@ -86,3 +86,14 @@ def test_norm_edges():
     assert gn.dist(gn.tensor([1.0, 1.0]), gn.tensor([4.0, 5.0])).item() == 5.0
     with pytest.raises(ValueError, match="not supported"):
         gn.norm(gn.ones(2, 2), p="nuc")
+
+
+def test_cdist_and_tensordot():
+    a, b = t64(3, 2), t64(4, 2)
+    expected = np.sqrt(((a.numpy()[:, None] - b.numpy()[None]) ** 2).sum(-1))
+    np.testing.assert_allclose(gn.cdist(a, b).numpy(), expected)
+    assert gn.gradcheck(gn.cdist, [a, b]) and gn.gradcheck(lambda s, t: gn.cdist(s, t, p=1), [a, b])
+    c, d = t64(2, 3, 4), t64(4, 3, 5)
+    np.testing.assert_allclose(gn.tensordot(c, d, ([1, 2], [1, 0])).numpy(),
+                               np.tensordot(c.numpy(), d.numpy(), ([1, 2], [1, 0])))  # fmt: skip
+    assert gn.gradcheck(lambda s, t: gn.tensordot(s, t, ([2], [0])), [c, d])

@@ -84,3 +84,11 @@ def test_clamp_with_numbers_and_tensor_bounds():
     assert x.clamp(min=0.0).numpy().min() >= 0 and x.clip(max=0.0).numpy().max() <= 0
     with pytest.raises(ValueError, match="give min, max or both"):
         gn.clamp(x)
+
+
+def test_nan_to_num_passes_the_gradient_where_finite():
+    x = gn.tensor([np.nan, np.inf, -np.inf, 2.0], dtype=np.float64, requires_grad=True)
+    out = gn.nan_to_num(x, nan=0.5, posinf=9.0)
+    assert out.tolist() == [0.5, 9.0, np.finfo(np.float64).min, 2.0]
+    out.sum().backward()
+    np.testing.assert_array_equal(np.asarray(x.grad), [0, 0, 0, 1])

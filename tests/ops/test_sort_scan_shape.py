@@ -101,3 +101,20 @@ def test_rearranging_ops():
     xi, _ = gn.meshgrid(gn.arange(2), gn.arange(3), indexing="xy")
     np.testing.assert_array_equal(xi.numpy(), np.meshgrid(np.arange(2), np.arange(3))[0])
     assert x.view_as(gn.ones(3, 2)).shape == (3, 2) and x[0].expand_as(x).shape == (2, 3)
+
+
+def test_cummax_cummin_and_rot90():
+    a = np.array([[1.0, 3.0, 2.0, 3.0], [4.0, 0.0, 5.0, -1.0]])
+    values, indices = gn.cummax(gn.tensor(a), 1)
+    np.testing.assert_array_equal(values.numpy(), np.maximum.accumulate(a, 1))
+    assert indices.tolist() == [[0, 1, 1, 3], [0, 0, 2, 2]]  # the last place of a tie
+    assert gn.cummin(gn.tensor(a), dim=0).indices.tolist() == [[0, 0, 0, 0], [0, 1, 0, 1]]
+    x = t64((3, 4))
+    assert gn.gradcheck(lambda t: gn.cummax(t, 1).values, [x])
+    b = np.arange(24).reshape(2, 3, 4)
+    for k in (-1, 0, 1, 2, 3, 5):
+        for dims in ((0, 1), (2, 0)):
+            np.testing.assert_array_equal(
+                gn.rot90(gn.tensor(b), k, dims).numpy(), np.rot90(b, k, dims)
+            )
+    assert gn.gradcheck(lambda t: gn.rot90(t, 1), [x])
