@@ -158,7 +158,9 @@ def _scatter(op: str, input: Any, dim: int, index: Any, src: Any, add: bool) -> 
     return ScatterOp.apply(x, source, index=index, dim=dim, add=add)
 
 
-def scatter(input: Any, dim: int, index: Any, src: Any = None, value: Any = None) -> Tensor:
+def scatter(
+    input: Any, dim: int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None
+) -> Tensor:
     """A copy of ``input`` with ``src`` (a Tensor, or a number ``value``) written at ``index``
     along ``dim``, as ``torch.scatter``. With repeated indices the last write wins here;
     PyTorch leaves that order undefined.
@@ -171,7 +173,10 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, value: Any = None
     """
     if (src is None) == (value is None):
         raise TypeError("scatter: give src (a Tensor or a number) or value, one of them")
-    return _scatter("scatter", input, dim, index, value if src is None else src, add=False)
+    if reduce not in (None, "add"):
+        raise ValueError(f"scatter: reduce={reduce!r} is not supported; only 'add' (scatter_add)")
+    source = value if src is None else src
+    return _scatter("scatter", input, dim, index, source, add=reduce == "add")
 
 
 def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Tensor:

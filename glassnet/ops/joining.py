@@ -26,6 +26,7 @@ class ConcatenateOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
         one_dim("concatenate", axis, arrays[0].ndim, arrays[0].shape)
+        arrays = _common_dtype(arrays)
         try:
             out = np.concatenate(arrays, axis=axis)
         except ValueError:
@@ -44,6 +45,7 @@ class StackOp(Function):
     @staticmethod
     def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
         one_dim("stack", axis, arrays[0].ndim + 1, arrays[0].shape)
+        arrays = _common_dtype(arrays)
         try:
             out = np.stack(arrays, axis=axis)
         except ValueError:
@@ -55,6 +57,14 @@ class StackOp(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         return tuple(np.moveaxis(grad, ctx.axis, 0))
+
+
+def _common_dtype(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The arrays in one dtype by PyTorch's rule: the float dtypes decide when there are any
+    (float32 with int64 stays float32; NumPy's concatenate would make float64)."""
+    floats = [a.dtype for a in arrays if a.dtype.kind == "f"]
+    dtype = np.result_type(*floats) if floats else np.result_type(*arrays)
+    return tuple(a.astype(dtype, copy=False) for a in arrays)
 
 
 def _tensors(op: str, tensors: Any) -> list[Tensor]:

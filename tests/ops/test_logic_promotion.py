@@ -60,3 +60,10 @@ def test_weak_scalars_and_zero_dim_tensors_do_not_widen():
     assert (gn.tensor([1, 2]) * 2.5).dtype == np.float32
     assert (gn.tensor([1, 2]) / gn.tensor([2, 4])).dtype == np.float32  # true division
     assert (gn.tensor([1, 2]) + gn.tensor(2.0, dtype=np.float64)).dtype == np.float64
+
+
+def test_cat_and_stack_promote_as_pytorch():
+    f, i = gn.ones(2), gn.tensor([1, 2])
+    assert gn.cat([f, i]).dtype == np.float32 and gn.stack([i, f]).dtype == np.float32
+    assert gn.cat([i, gn.tensor([True, False])]).dtype == np.int64
+    assert gn.cat([f, gn.ones(2, dtype=np.float64)]).dtype == np.float64
