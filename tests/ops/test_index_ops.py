@@ -102,3 +102,11 @@ def test_strided_inputs():  # transposed and sliced views have other strides tha
     assert gn.gradcheck(lambda t: gn.gather(t.T, 1, np.array([[3, 0], [1, 1], [2, 2]])), [x])
     assert gn.gradcheck(lambda t: gn.cumprod(t[::2].T, 1), [x])
     assert gn.gradcheck(lambda t: gn.sort(t.T[:, ::-1], dim=1).values, [x])
+
+
+def test_one_hot_takes_any_label_shape_and_infers_the_classes():
+    labels = gn.tensor([[0, 2], [1, 0]])
+    out = gn.one_hot(labels)
+    assert out.shape == (2, 2, 3) and out.dtype == np.int64
+    np.testing.assert_array_equal(out.numpy(), np.eye(3, dtype=np.int64)[labels.numpy()])
+    assert gn.one_hot(gn.tensor(1), num_classes=4).tolist() == [0, 1, 0, 0]
