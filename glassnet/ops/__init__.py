@@ -1,7 +1,8 @@
 """Every differentiable operation, in function form (``gn.exp(x)``); Tensor methods call these.
 
 One file per kind: arithmetic, elementwise (math and activations), pointwise (more math),
-compare, logic, reduce, scan, sorting, indexing, movement, joining, rearrange, linalg, norms,
+compare, logic, reduce, counting, scan, sorting, indexing, movement, joining, rearrange,
+linalg, norms,
 nn. Each op is a :class:`glassnet.Function` with a hand-written forward and backward. Names and
 signatures follow PyTorch; NumPy's ``axis=``/``keepdims=`` keep NumPy's meaning (see
 ``glassnet.ops.dims``).
@@ -22,7 +23,19 @@ from glassnet.ops.compare import (
     ne,
     not_equal,
 )
-from glassnet.ops.counting import bincount, bucketize, diff, histc, searchsorted, unique
+from glassnet.ops.counting import (
+    all,
+    any,
+    argmax,
+    argmin,
+    bincount,
+    bucketize,
+    count_nonzero,
+    diff,
+    histc,
+    searchsorted,
+    unique,
+)
 from glassnet.ops.elementwise import (
     abs,
     clamp,
@@ -174,13 +187,8 @@ from glassnet.ops.rearrange import (
     unflatten,
 )
 from glassnet.ops.reduce import (
-    all,
     amax,
     amin,
-    any,
-    argmax,
-    argmin,
-    count_nonzero,
     logsumexp,
     max,
     mean,

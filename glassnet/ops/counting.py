@@ -1,5 +1,6 @@
-"""Counting and bucketing, not differentiable (their outputs are integers): ``unique``,
-``bincount``, ``histc``, ``searchsorted``, ``bucketize``; and ``diff``, which is."""
+"""Finding, counting and bucketing, not differentiable (their outputs are indices, counts or
+bools): ``argmax``, ``argmin``, ``any``, ``all``, ``count_nonzero``, ``unique``, ``bincount``,
+``histc``, ``searchsorted``, ``bucketize``; and ``diff``, which is differentiable."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.ops.dims import one_dim
+from glassnet.ops.dims import UNSET, one_dim, reduce_args
+from glassnet.ops.reduce import Axis, reduced_axes
 from glassnet.tensor import Tensor, as_array, as_tensor
 
 
 def unique(
-    input: Any, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+    input: Any,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
     dim: int | None = None,
-) -> Any:  # fmt: skip
+) -> Any:
     """The distinct values (sorted), optionally with the inverse indices and the counts, as
     ``torch.unique``.
 
@@ -95,3 +100,70 @@ def diff(input: Any, n: int = 1, dim: int = -1) -> Tensor:
     for _ in range(n):  # n differences, each one vectorised
         x = x[(*before, slice(1, None))] - x[(*before, slice(None, -1))]
     return x
+
+
+def _arg(name: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
+    axis, keepdims, _ = reduce_args(name, dim, keepdim, axis, keepdims)
+    array = as_array(x)
+    if axis is None:  # the flat index; keepdim keeps every dim as size 1 (PyTorch, NumPy)
+        found = getattr(np, name)(array, keepdims=keepdims)
+        return Tensor(np.asarray(found, dtype=np.int64))
+    axis = one_dim(name, axis, array.ndim, array.shape)
+    if array.ndim == 0:
+        return Tensor(np.zeros((), dtype=np.int64))
+    return Tensor(getattr(np, name)(array, axis=axis, keepdims=keepdims).astype(np.int64))
+
+
+def argmax(
+    x: Any,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
+) -> Tensor:
+    """Index of the largest value (an int64 Tensor, no gradient); ``dim=None``: of the
+    flattened Tensor."""
+    return _arg("argmax", x, dim, keepdim, axis, keepdims)
+
+
+def argmin(
+    x: Any,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
+) -> Tensor:
+    """Index of the smallest value (an int64 Tensor, no gradient)."""
+    return _arg("argmin", x, dim, keepdim, axis, keepdims)
+
+
+def any(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
+) -> Tensor:
+    """Whether any element (over ``dim``) is nonzero: a bool Tensor, not differentiable.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.any(gn.tensor([[0, 1], [0, 0]]), dim=1)
+        Tensor([ True, False], dtype=bool)
+    """
+    axis, keepdims, _ = reduce_args("any", dim, keepdim, axis, keepdims)
+    array = as_array(x)
+    return Tensor(np.any(array, axis=reduced_axes(axis, array.shape, "any"), keepdims=keepdims))
+
+
+def all(
+    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
+) -> Tensor:
+    """Whether every element (over ``dim``) is nonzero: a bool Tensor, not differentiable."""
+    axis, keepdims, _ = reduce_args("all", dim, keepdim, axis, keepdims)
+    array = as_array(x)
+    return Tensor(np.all(array, axis=reduced_axes(axis, array.shape, "all"), keepdims=keepdims))
+
+
+def count_nonzero(x: Any, dim: Axis = None) -> Tensor:
+    """How many elements (over ``dim``) are nonzero, an int64 Tensor."""
+    array = as_array(x)
+    return Tensor(np.count_nonzero(array, axis=reduced_axes(dim, array.shape, "count_nonzero")))

@@ -15,7 +15,7 @@ import numpy as np
 from glassnet.autograd.function import Context, Function
 from glassnet.ops.dims import UNSET, reduce_args
 from glassnet.ops.elementwise import abs, as_float
-from glassnet.ops.reduce import _axes, _with_kept_dims, amax, amin
+from glassnet.ops.reduce import amax, amin, reduced_axes, with_kept_dims
 from glassnet.ops.reduce import sum as reduce_sum
 from glassnet.tensor import Tensor, as_tensor
 
@@ -24,7 +24,7 @@ class Norm2Op(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Any = None, keepdims: bool = False):
         x = as_float(x)
-        axes = _axes(axis, x.shape, "norm")
+        axes = reduced_axes(axis, x.shape, "norm")
         kept = np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
         ctx.save_for_backward(x, kept)
         ctx.axes, ctx.keepdims = axes, keepdims
@@ -35,13 +35,19 @@ class Norm2Op(Function):
         x, kept = ctx.saved_tensors
         with np.errstate(divide="ignore", invalid="ignore"):
             unit = np.where(kept == 0, 0, x / kept)
-        return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * unit
+        return with_kept_dims(grad, ctx.axes, ctx.keepdims) * unit
 
 
 def norm(
-    input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False, *, axis: Any = UNSET,
-    keepdims: Any = UNSET, dtype: Any = None,
-) -> Tensor:  # fmt: skip
+    input: Any,
+    p: Any = "fro",
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
+    dtype: Any = None,
+) -> Tensor:
     """The p-norm over ``dim`` (None: all elements, as one vector): ``"fro"`` and 2 are the
     Euclidean norm, 1 the sum of |x|, ``inf``/``-inf`` the largest/smallest |x|, 0 the number
     of nonzeros, any other p (sum |x|^p)^(1/p). Matrix norms ("nuc", ord=2 of a matrix) are

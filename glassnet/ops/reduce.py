@@ -22,12 +22,12 @@ from glassnet.ops import return_types
 from glassnet.ops.dims import UNSET, one_dim, reduce_args
 from glassnet.ops.elementwise import as_float, maximum, minimum, sqrt
 from glassnet.ops.indexing import gather
-from glassnet.tensor import Tensor, as_array, as_tensor
+from glassnet.tensor import Tensor, as_tensor
 
 Axis = int | tuple[int, ...] | None
 
 
-def _axes(axis: Any, shape: tuple[int, ...], op: str) -> tuple[int, ...]:
+def reduced_axes(axis: Any, shape: tuple[int, ...], op: str) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(len(shape)))
     try:
@@ -38,7 +38,7 @@ def _axes(axis: Any, shape: tuple[int, ...], op: str) -> tuple[int, ...]:
         ) from None
 
 
-def _with_kept_dims(grad: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+def with_kept_dims(grad: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
     """The output gradient with the reduced axes present as size 1, ready to broadcast."""
     return grad if keepdims else np.expand_dims(grad, axes)
 
@@ -53,28 +53,28 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 class SumOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
-        ctx.axes = _axes(axis, x.shape, "sum")
+        ctx.axes = reduced_axes(axis, x.shape, "sum")
         ctx.keepdims = keepdims
         ctx.shape = x.shape
         return np.sum(x, axis=ctx.axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
-        return np.broadcast_to(_with_kept_dims(grad, ctx.axes, ctx.keepdims), ctx.shape)
+        return np.broadcast_to(with_kept_dims(grad, ctx.axes, ctx.keepdims), ctx.shape)
 
 
 class MeanOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
         x = as_float(x)
-        ctx.axes = _axes(axis, x.shape, "mean")
+        ctx.axes = reduced_axes(axis, x.shape, "mean")
         ctx.keepdims = keepdims
         ctx.shape = x.shape
         return np.mean(x, axis=ctx.axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
-        grad = _with_kept_dims(grad, ctx.axes, ctx.keepdims) / _count(ctx.shape, ctx.axes)
+        grad = with_kept_dims(grad, ctx.axes, ctx.keepdims) / _count(ctx.shape, ctx.axes)
         return np.broadcast_to(grad, ctx.shape)
 
 
@@ -86,7 +86,7 @@ class _ExtremumOp(Function):
     @classmethod
     def _forward(cls, ctx: Context, x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
         name = cls.__name__.removesuffix("Op").lower()
-        axes = _axes(axis, x.shape, name)
+        axes = reduced_axes(axis, x.shape, name)
         if x.size == 0:
             raise ValueError(f"{name} of an empty Tensor of shape {x.shape}")
         kept = cls.reduce(x, axis=axes, keepdims=True)
@@ -100,7 +100,7 @@ class _ExtremumOp(Function):
         x, kept = ctx.saved_tensors
         hits = x == kept
         share = hits / hits.sum(axis=ctx.axes, keepdims=True)
-        return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * share.astype(grad.dtype)
+        return with_kept_dims(grad, ctx.axes, ctx.keepdims) * share.astype(grad.dtype)
 
 
 class MaxOp(_ExtremumOp):
@@ -123,7 +123,7 @@ class VarOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False, ddof=0):
         x = as_float(x)
-        axes = _axes(axis, x.shape, "var")
+        axes = reduced_axes(axis, x.shape, "var")
         centered = x - np.mean(x, axis=axes, keepdims=True)
         ctx.save_for_backward(centered)
         ctx.axes, ctx.keepdims = axes, keepdims
@@ -135,7 +135,7 @@ class VarOp(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         (centered,) = ctx.saved_tensors
-        grad = _with_kept_dims(grad, ctx.axes, ctx.keepdims)
+        grad = with_kept_dims(grad, ctx.axes, ctx.keepdims)
         return grad * centered * (2.0 / ctx.denominator)
 
 
@@ -143,7 +143,7 @@ class LogSumExpOp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
         x = as_float(x)
-        axes = _axes(axis, x.shape, "logsumexp")
+        axes = reduced_axes(axis, x.shape, "logsumexp")
         peak = np.max(x, axis=axes, keepdims=True)
         peak = np.where(np.isfinite(peak), peak, 0)  # all -inf along an axis stays -inf
         kept = peak + np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True))
@@ -154,7 +154,7 @@ class LogSumExpOp(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         x, kept = ctx.saved_tensors
-        return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * np.exp(x - kept)
+        return with_kept_dims(grad, ctx.axes, ctx.keepdims) * np.exp(x - kept)
 
 
 class ProdOp(Function):
@@ -163,7 +163,7 @@ class ProdOp(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: Axis = None, keepdims: bool = False):
-        axes = _axes(axis, x.shape, "prod")
+        axes = reduced_axes(axis, x.shape, "prod")
         ctx.save_for_backward(x)
         ctx.axes, ctx.keepdims = axes, keepdims
         return np.prod(x, axis=axes, keepdims=keepdims)
@@ -179,13 +179,18 @@ class ProdOp(Function):
             without_me = np.where(
                 zeros == 0, others / safe, np.where(zero & (zeros == 1), others, 0)
             )
-        return _with_kept_dims(grad, ctx.axes, ctx.keepdims) * without_me
+        return with_kept_dims(grad, ctx.axes, ctx.keepdims) * without_me
 
 
 def sum(
-    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET,
+    x: Any,
+    dim: Axis = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
     dtype: Any = None,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """Sum over ``dim`` (PyTorch) or ``axis`` (NumPy): an int, a tuple, or None for all.
 
     Examples:
@@ -205,9 +210,14 @@ def sum(
 
 
 def mean(
-    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET,
+    x: Any,
+    dim: Axis = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
     dtype: Any = None,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """Mean over ``dim`` or ``axis`` (integers give float32; PyTorch refuses them)."""
     axis, keepdims, _ = reduce_args("mean", dim, keepdim, axis, keepdims)
     if dtype is not None:
@@ -216,9 +226,14 @@ def mean(
 
 
 def prod(
-    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET,
+    x: Any,
+    dim: Axis = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
     dtype: Any = None,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """Product over ``dim`` or ``axis``; exact gradients where elements are zero.
 
     Examples:
@@ -308,8 +323,11 @@ def amin(x: Any, dim: Axis = (), keepdim: bool = False) -> Tensor:
 
 
 def _correction(op: str, style: str, unbiased: Any, correction: Any, ddof: Any) -> Any:
-    given = [n for n, v in (("unbiased", unbiased), ("correction", correction), ("ddof", ddof))
-             if v is not None]  # fmt: skip
+    given = [
+        n
+        for n, v in (("unbiased", unbiased), ("correction", correction), ("ddof", ddof))
+        if v is not None
+    ]
     if len(given) > 1:
         raise TypeError(f"{op}: give one of {', '.join(given)}, not several")
     if ddof is not None:
@@ -322,9 +340,16 @@ def _correction(op: str, style: str, unbiased: Any, correction: Any, ddof: Any) 
 
 
 def var(
-    x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, *,
-    correction: Any = None, axis: Any = UNSET, keepdims: Any = UNSET, ddof: Any = None,
-) -> Tensor:  # fmt: skip
+    x: Any,
+    dim: Axis = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
+    ddof: Any = None,
+) -> Tensor:
     """Variance: sum((x - mean)^2) / (n - correction).
 
     Called the PyTorch way (``x.var()``, ``x.var(1)``, ``dim=``) the correction is 1 (the
@@ -344,9 +369,16 @@ def var(
 
 
 def std(
-    x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, *,
-    correction: Any = None, axis: Any = UNSET, keepdims: Any = UNSET, ddof: Any = None,
-) -> Tensor:  # fmt: skip
+    x: Any,
+    dim: Axis = None,
+    unbiased: Any = None,
+    keepdim: bool = False,
+    *,
+    correction: Any = None,
+    axis: Any = UNSET,
+    keepdims: Any = UNSET,
+    ddof: Any = None,
+) -> Tensor:
     """Standard deviation, sqrt(var), with :func:`var`'s correction rule (PyTorch's 1 unless
     called with ``axis=``/``keepdims=``)."""
     axis, keepdims, style = reduce_args("std", dim, keepdim, axis, keepdims)
@@ -368,69 +400,11 @@ def logsumexp(
     return LogSumExpOp.apply(x, axis=axis, keepdims=keepdims)
 
 
-def _arg(name: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
-    axis, keepdims, _ = reduce_args(name, dim, keepdim, axis, keepdims)
-    array = as_array(x)
-    if axis is None:  # the flat index; keepdim keeps every dim as size 1 (PyTorch, NumPy)
-        found = getattr(np, name)(array, keepdims=keepdims)
-        return Tensor(np.asarray(found, dtype=np.int64))
-    axis = one_dim(name, axis, array.ndim, array.shape)
-    if array.ndim == 0:
-        return Tensor(np.zeros((), dtype=np.int64))
-    return Tensor(getattr(np, name)(array, axis=axis, keepdims=keepdims).astype(np.int64))
-
-
-def argmax(
-    x: Any, dim: int | None = None, keepdim: bool = False, *, axis: Any = UNSET,
-    keepdims: Any = UNSET,
-) -> Tensor:  # fmt: skip
-    """Index of the largest value (an int64 Tensor, no gradient); ``dim=None``: of the
-    flattened Tensor."""
-    return _arg("argmax", x, dim, keepdim, axis, keepdims)
-
-
-def argmin(
-    x: Any, dim: int | None = None, keepdim: bool = False, *, axis: Any = UNSET,
-    keepdims: Any = UNSET,
-) -> Tensor:  # fmt: skip
-    """Index of the smallest value (an int64 Tensor, no gradient)."""
-    return _arg("argmin", x, dim, keepdim, axis, keepdims)
-
-
-def any(
-    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
-) -> Tensor:
-    """Whether any element (over ``dim``) is nonzero: a bool Tensor, not differentiable.
-
-    Examples:
-        >>> import glassnet as gn
-        >>> gn.any(gn.tensor([[0, 1], [0, 0]]), dim=1)
-        Tensor([ True, False], dtype=bool)
-    """
-    axis, keepdims, _ = reduce_args("any", dim, keepdim, axis, keepdims)
-    array = as_array(x)
-    return Tensor(np.any(array, axis=_axes(axis, array.shape, "any"), keepdims=keepdims))
-
-
-def all(
-    x: Any, dim: Axis = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
-) -> Tensor:
-    """Whether every element (over ``dim``) is nonzero: a bool Tensor, not differentiable."""
-    axis, keepdims, _ = reduce_args("all", dim, keepdim, axis, keepdims)
-    array = as_array(x)
-    return Tensor(np.all(array, axis=_axes(axis, array.shape, "all"), keepdims=keepdims))
-
-
-def count_nonzero(x: Any, dim: Axis = None) -> Tensor:
-    """How many elements (over ``dim``) are nonzero, an int64 Tensor."""
-    array = as_array(x)
-    return Tensor(np.count_nonzero(array, axis=_axes(dim, array.shape, "count_nonzero")))
-
-
 def var_mean(x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, **kw: Any):
     """``(var(x, ...), mean(x, ...))``, with :func:`var`'s correction rule."""
-    axis, keepdims, _ = reduce_args("var_mean", dim, keepdim, kw.get("axis", UNSET),
-                                    kw.get("keepdims", UNSET))  # fmt: skip
+    axis, keepdims, _ = reduce_args(
+        "var_mean", dim, keepdim, kw.get("axis", UNSET), kw.get("keepdims", UNSET)
+    )
     return var(x, dim, unbiased, keepdim, **kw), mean(x, axis=axis, keepdims=keepdims)
 
 
@@ -442,6 +416,7 @@ def std_mean(x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = Fal
         >>> [t.item() for t in gn.std_mean(gn.tensor([1.0, 3.0]))]
         [1.4142135381698608, 2.0]
     """
-    axis, keepdims, _ = reduce_args("std_mean", dim, keepdim, kw.get("axis", UNSET),
-                                    kw.get("keepdims", UNSET))  # fmt: skip
+    axis, keepdims, _ = reduce_args(
+        "std_mean", dim, keepdim, kw.get("axis", UNSET), kw.get("keepdims", UNSET)
+    )
     return std(x, dim, unbiased, keepdim, **kw), mean(x, axis=axis, keepdims=keepdims)
