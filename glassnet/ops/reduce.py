@@ -78,7 +78,7 @@ class MeanOp(Function):
         return np.broadcast_to(grad, ctx.shape)
 
 
-class _ExtremumOp(Function):
+class ExtremumOp(Function):
     """Max or min: the gradient goes to the extreme elements, split evenly between ties."""
 
     reduce: Any = None
@@ -103,7 +103,7 @@ class _ExtremumOp(Function):
         return with_kept_dims(grad, ctx.axes, ctx.keepdims) * share.astype(grad.dtype)
 
 
-class MaxOp(_ExtremumOp):
+class MaxOp(ExtremumOp):
     reduce = np.max
 
     @staticmethod
@@ -111,7 +111,7 @@ class MaxOp(_ExtremumOp):
         return MaxOp._forward(ctx, x, axis, keepdims)
 
 
-class MinOp(_ExtremumOp):
+class MinOp(ExtremumOp):
     reduce = np.min
 
     @staticmethod

@@ -12,10 +12,31 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.autograd.function import Context
 from glassnet.ops import return_types
 from glassnet.ops.dims import one_dim
 from glassnet.ops.indexing import gather
+from glassnet.ops.reduce import ExtremumOp
 from glassnet.tensor import Tensor, as_tensor
+
+
+def _lower_median(x: np.ndarray, axis: Any = None, keepdims: bool = True) -> np.ndarray:
+    """The lower of the two middle values of all elements (NaN if there is one), kept as an
+    array of x's number of dims."""
+    ranked = np.sort(x, axis=None)  # NaN sorts last
+    middle = ranked[-1] if np.isnan(ranked[-1]) else ranked[(ranked.size - 1) // 2]
+    return np.full((1,) * x.ndim, middle, dtype=x.dtype)
+
+
+class MedianOp(ExtremumOp):
+    """``median()`` of all elements; like ``max()``, elements equal to the result share its
+    gradient evenly (PyTorch's rule for the reductions without ``dim``)."""
+
+    reduce = staticmethod(_lower_median)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return MedianOp._forward(ctx, x, None, False)
 
 
 def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -122,8 +143,9 @@ def kthvalue(input: Any, k: int, dim: int = -1, keepdim: bool = False) -> Any:
 
 def median(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
     """The median, PyTorch's way: of an even count the lower of the two middle values (not
-    their mean, as NumPy). Without ``dim``: a 0-d Tensor over all elements; with ``dim``:
-    ``(values, indices)``. The gradient goes to the element picked.
+    their mean, as NumPy). Without ``dim``: a 0-d Tensor over all elements, whose gradient
+    is shared by the elements equal to it (as PyTorch); with ``dim``: ``(values, indices)``,
+    the gradient going to the element each index names.
 
     Examples:
         >>> import glassnet as gn
@@ -134,8 +156,7 @@ def median(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
     if x.size == 0:
         raise ValueError(f"median of an empty Tensor of shape {x.shape}")
     if dim is None:
-        flat = x.reshape(-1)
-        return _pick_rank("median", flat, (flat.shape[0] - 1) // 2, 0, False)[0]
+        return MedianOp.apply(x)
     length = x.shape[one_dim("median", dim, x.ndim, x.shape)] if x.ndim else 1
     return return_types.median(*_pick_rank("median", x, (length - 1) // 2, dim, keepdim))
 

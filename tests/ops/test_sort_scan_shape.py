@@ -25,6 +25,10 @@ def test_sorting_family():
     assert gn.topk(gn.tensor([3, 1, 2]), 2, largest=False).indices.tolist() == [1, 2]
     assert gn.kthvalue(gn.tensor([5.0, 1.0, 3.0]), 3).values.item() == 5.0
     assert gn.median(gn.tensor([4.0, 1.0, 3.0, 2.0])).item() == 2.0  # the lower middle
+    ties = gn.tensor([3.0, 2.0, 1.0, 2.0], requires_grad=True)
+    ties.median().backward()  # ties share the gradient, as PyTorch's median() and max()
+    np.testing.assert_array_equal(np.asarray(ties.grad), [0, 0.5, 0, 0.5])
+    assert np.isnan(gn.median(gn.tensor([1.0, np.nan, 0.0])).item())
     med = gn.median(gn.tensor([[1.0, 9.0, 5.0], [3.0, 2.0, 1.0]]), dim=1)
     assert med.values.tolist() == [5.0, 2.0] and med.indices.tolist() == [2, 1]
     assert gn.mode(gn.tensor([[2, 1, 2, 1, 3]]), 1).values.tolist() == [1]
