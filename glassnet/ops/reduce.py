@@ -21,7 +21,7 @@ from glassnet.errors import ShapeError
 from glassnet.ops import return_types
 from glassnet.ops.dims import UNSET, one_dim, reduce_args
 from glassnet.ops.elementwise import as_float, maximum, minimum, sqrt
-from glassnet.ops.indexing import gather
+from glassnet.ops.indexing import gather, pick_along
 from glassnet.tensor import Tensor, as_tensor
 
 Axis = int | tuple[int, ...] | None
@@ -275,7 +275,7 @@ def _extremum(name: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: A
         indices = np.zeros((), dtype=np.int64)
         return getattr(return_types, name)(gather(x, 0, indices), Tensor(indices))
     indices = np.expand_dims(pick(x.data, axis=dim), dim)
-    values = gather(x, dim, indices)
+    values = pick_along(x, dim, indices)
     if not keepdims:
         values, indices = values.squeeze(dim), indices.squeeze(dim)
     return getattr(return_types, name)(values, Tensor(indices))

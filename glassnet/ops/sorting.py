@@ -15,7 +15,7 @@ import numpy as np
 from glassnet.autograd.function import Context
 from glassnet.ops import return_types
 from glassnet.ops.dims import one_dim
-from glassnet.ops.indexing import gather
+from glassnet.ops.indexing import pick_along
 from glassnet.ops.reduce import ExtremumOp
 from glassnet.tensor import Tensor, as_tensor
 
@@ -74,7 +74,7 @@ def sort(input: Any, dim: int = -1, descending: bool = False, stable: bool = Fal
     """
     x, dim, scalar = _prepare("sort", input, dim)
     indices = _order(x.data, dim, descending)
-    values = gather(x, dim, indices)
+    values = pick_along(x, dim, indices)
     if scalar:
         values, indices = values.reshape(()), indices.reshape(())
     return return_types.sort(values, Tensor(indices))
@@ -107,7 +107,7 @@ def topk(input: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool =
         raise ValueError(f"topk: k must be an int in [0, {length}] for dim {dim}, got {k!r}")
     order = _order(x.data, dim, descending=largest)
     indices = np.take(order, np.arange(k), axis=dim)
-    values = gather(x, dim, indices)
+    values = pick_along(x, dim, indices)
     if scalar:
         values, indices = values.reshape(()), indices.reshape(())
     return return_types.topk(values, Tensor(indices))
@@ -118,7 +118,7 @@ def _pick_rank(op: str, input: Any, rank: Any, dim: int, keepdim: bool, order=No
     x, dim, scalar = _prepare(op, input, dim)
     order = _order(x.data, dim, descending=False) if order is None else order
     indices = np.take(order, [rank] if np.ndim(rank) == 0 else rank, axis=dim)
-    values = gather(x, dim, indices)
+    values = pick_along(x, dim, indices)
     if scalar or not keepdim:
         values, indices = values.squeeze(dim), np.squeeze(indices, dim)
         if scalar:
@@ -185,7 +185,7 @@ def mode(input: Any, dim: int = -1, keepdim: bool = False) -> Any:
     last = np.take_along_axis(run_end, best, axis=-1)  # the stable sort keeps input order
     value_pos = np.take_along_axis(np.moveaxis(order, where, -1), last, axis=-1)
     indices = np.moveaxis(value_pos, -1, where)
-    values = gather(x, where, indices)
+    values = pick_along(x, where, indices)
     if scalar or not keepdim:
         values, indices = values.squeeze(where), np.squeeze(indices, where)
         if scalar:
