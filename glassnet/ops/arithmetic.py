@@ -19,15 +19,41 @@ def broadcast_error(op: str, a: np.ndarray, b: np.ndarray) -> ShapeError:
     return ShapeError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together")
 
 
+def _category(dtype: np.dtype) -> int:
+    """PyTorch's type categories: bool < integer < float."""
+    return 0 if dtype.kind == "b" else 2 if dtype.kind == "f" else 1
+
+
 def promote(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mixing a float with an integer or bool array keeps the float dtype, as in PyTorch
-    (NumPy would turn float32 with int64 into float64)."""
+    """The operands in PyTorch's result dtype, where it differs from NumPy's.
+
+    - A float with an integer or bool array keeps the float dtype (NumPy would turn float32
+      with int64 into float64).
+    - A 0-d array of the same category as an array with dims does not widen it: float32 (3,)
+      with a float64 0-d stays float32, as PyTorch treats "dimensionless" tensors (and Python
+      numbers) as weak.
+
+    Everything else is NumPy's promotion, which agrees with PyTorch (float32 with float64 is
+    float64, int with bool is int, uint8 with int8 is int16).
+
+    Examples:
+        >>> import numpy as np
+        >>> from glassnet.ops.arithmetic import promote
+        >>> [x.dtype.name for x in promote(np.ones(2, np.float32), np.ones(2, np.int64))]
+        ['float32', 'float32']
+        >>> [x.dtype.name for x in promote(np.ones(2, np.float32), np.float64(2.0))]
+        ['float32', 'float32']
+    """
     if a.dtype == b.dtype:
         return a, b
-    a_float, b_float = a.dtype.kind == "f", b.dtype.kind == "f"
-    if a_float and not b_float:
+    a_kind, b_kind = _category(a.dtype), _category(b.dtype)
+    if a_kind == 2 and b_kind < 2:
         return a, b.astype(a.dtype)
-    if b_float and not a_float:
+    if b_kind == 2 and a_kind < 2:
+        return a.astype(b.dtype), b
+    if a_kind == b_kind and (a.ndim == 0) != (b.ndim == 0):
+        if b.ndim == 0:
+            return a, b.astype(a.dtype)
         return a.astype(b.dtype), b
     return a, b
 
@@ -166,20 +192,22 @@ class AsTypeOp(Function):
         return grad  # the engine casts it back to the input's dtype
 
 
-def add(a: Any, b: Any) -> Tensor:
-    """``a + b`` with broadcasting.
+def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """``a + alpha * b`` with broadcasting (``alpha`` as in ``torch.add``).
 
     Examples:
         >>> import glassnet as gn
         >>> gn.add(gn.ones(2, 3), gn.tensor([1.0, 2.0, 3.0])).shape
         (2, 3)
+        >>> gn.add(gn.tensor([1.0]), gn.tensor([2.0]), alpha=10)
+        Tensor([21.], dtype=float32)
     """
-    return AddOp.apply(a, b)
+    return AddOp.apply(a, b if alpha == 1 else mul(b, alpha))
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """``a - b`` with broadcasting."""
-    return SubOp.apply(a, b)
+def sub(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """``a - alpha * b`` with broadcasting."""
+    return SubOp.apply(a, b if alpha == 1 else mul(b, alpha))
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -187,9 +215,29 @@ def mul(a: Any, b: Any) -> Tensor:
     return MulOp.apply(a, b)
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """``a / b`` with broadcasting (integer operands give float32)."""
-    return DivOp.apply(a, b)
+def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """``a / b`` with broadcasting (integer operands give float32); ``rounding_mode="trunc"``
+    or ``"floor"`` rounds the quotient (not differentiable, integers stay integers), as
+    ``torch.div``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.div(gn.tensor([-7, 7]), 2, rounding_mode="trunc")
+        Tensor([-3,  3], dtype=int64)
+    """
+    if rounding_mode is None:
+        return DivOp.apply(a, b)
+    if rounding_mode not in ("trunc", "floor"):
+        raise ValueError(
+            f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}"
+        )
+    from glassnet.ops.pointwise import floor_divide, fmod
+
+    quotient = floor_divide(a, b)
+    if rounding_mode == "floor":
+        return quotient
+    # trunc: one more than floor where the exact quotient is negative and not whole
+    return Tensor(quotient.data + ((fmod(a, b).data != 0) & (quotient.data < 0)))
 
 
 def pow(base: Any, exponent: Any) -> Tensor:

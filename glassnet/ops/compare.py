@@ -54,3 +54,8 @@ def equal(a: Any, b: Any) -> Tensor:
 def not_equal(a: Any, b: Any) -> Tensor:
     """``a != b`` elementwise, as a bool Tensor."""
     return _compare(np.not_equal, a, b)
+
+
+# PyTorch's short names. ``gn.equal`` is PyTorch's whole-Tensor test (glassnet.ops.logic);
+# the elementwise ``==`` is ``eq`` (this module's ``equal``).
+eq, ne, lt, le, gt, ge = equal, not_equal, less, less_equal, greater, greater_equal

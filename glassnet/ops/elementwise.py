@@ -402,10 +402,30 @@ def softplus(x: Any) -> Tensor:
 
 
 def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
-    """Limit values to [min, max]; the gradient passes where min <= x <= max."""
+    """Limit values to [min, max] (numbers or Tensors, broadcasting); the gradient passes to
+    ``x`` where min <= x <= max and to a Tensor bound where it is the result, as
+    ``torch.clamp``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.clamp(gn.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0)
+        Tensor([-1. ,  0.5,  1. ], dtype=float32)
+        >>> gn.clamp(gn.tensor([1.0, 5.0]), max=gn.tensor([2.0, 4.0]))
+        Tensor([1., 4.], dtype=float32)
+    """
     if min is None and max is None:
         raise ValueError("clip: give min, max or both")
-    return ClipOp.apply(x, low=min, high=max)
+    if not isinstance(min, (Tensor, np.ndarray)) and not isinstance(max, (Tensor, np.ndarray)):
+        return ClipOp.apply(x, low=min, high=max)
+    out = x if isinstance(x, Tensor) else Tensor(x)
+    if min is not None:  # strict comparisons: at a bound the gradient goes to x (PyTorch)
+        out = WhereOp.apply(min, out, condition=as_array(out < min))
+    if max is not None:
+        out = WhereOp.apply(max, out, condition=as_array(out > max))
+    return out
+
+
+clamp = clip
 
 
 def maximum(a: Any, b: Any) -> Tensor:
@@ -418,8 +438,10 @@ def minimum(a: Any, b: Any) -> Tensor:
     return MinimumOp.apply(a, b)
 
 
-def where(condition: Any, a: Any, b: Any) -> Tensor:
-    """``a`` where ``condition`` holds, else ``b`` (all three broadcast together).
+def where(condition: Any, a: Any = None, b: Any = None) -> Any:
+    """``a`` where ``condition`` holds, else ``b`` (all three broadcast together); with the
+    condition alone, the indices where it holds (``nonzero(condition, as_tuple=True)``), as
+    ``torch.where``.
 
     Args:
         condition: a bool array or bool Tensor (carries no gradient).
@@ -429,7 +451,15 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         >>> x = gn.tensor([-1.0, 2.0])
         >>> gn.where(x > 0, x, 0.0)
         Tensor([0., 2.], dtype=float32)
+        >>> gn.where(x > 0)
+        (Tensor([1], dtype=int64),)
     """
+    if a is None and b is None:
+        from glassnet.ops.indexing import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    if a is None or b is None:
+        raise TypeError("where: give where(condition) or where(condition, input, other)")
     condition = as_array(condition)
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be bool, got dtype {condition.dtype}")

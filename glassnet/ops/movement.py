@@ -6,7 +6,6 @@ scatter it to where the elements came from.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from glassnet.autograd.function import Context, Function
 from glassnet.errors import ShapeError
+from glassnet.ops.dims import UNSET
 from glassnet.tensor import Tensor
 
 
@@ -131,41 +131,6 @@ class GetItemOp(Function):
         else:
             np.add.at(full, ctx.index, grad)  # repeated indices accumulate
         return full
-
-
-class ConcatenateOp(Function):
-    @staticmethod
-    def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
-        _axis("concatenate", axis, arrays[0].ndim, arrays[0].shape)
-        try:
-            out = np.concatenate(arrays, axis=axis)
-        except ValueError:
-            shapes = ", ".join(str(a.shape) for a in arrays)
-            raise ShapeError(f"concatenate(axis={axis}): shapes {shapes} do not fit") from None
-        ctx.axis = normalize_axis_index(axis, out.ndim)
-        ctx.splits = np.cumsum([a.shape[ctx.axis] for a in arrays])[:-1]
-        return out
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray):
-        return tuple(np.split(grad, ctx.splits, axis=ctx.axis))
-
-
-class StackOp(Function):
-    @staticmethod
-    def forward(ctx: Context, *arrays: np.ndarray, axis: int = 0) -> np.ndarray:
-        _axis("stack", axis, arrays[0].ndim + 1, arrays[0].shape)
-        try:
-            out = np.stack(arrays, axis=axis)
-        except ValueError:
-            shapes = ", ".join(str(a.shape) for a in arrays)
-            raise ShapeError(f"stack: shapes {shapes} must all be equal") from None
-        ctx.axis = normalize_axis_index(axis, out.ndim)
-        return out
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray):
-        return tuple(np.moveaxis(grad, ctx.axis, 0))
 
 
 class PadOp(Function):
@@ -286,15 +251,33 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, (*x.shape[:start], merged, *x.shape[end + 1 :]))
 
 
-def transpose(x: Any, *axes: Any) -> Tensor:
-    """Permute axes as NumPy does: reversed when none are given.
+def transpose(x: Any, *axes: Any, dim0: Any = None, dim1: Any = None) -> Tensor:
+    """Two dims ``transpose(x, 0, 1)`` swap those dims (PyTorch); no dims reverse them all and
+    a tuple ``transpose(x, (2, 0, 1))`` or three or more dims permute (NumPy; PyTorch's
+    ``permute``). So on a 2-D Tensor ``transpose(x, 0, 1)`` is the transpose, as in PyTorch
+    (NumPy would read it as the identity permutation).
 
     Examples:
         >>> import glassnet as gn
-        >>> gn.transpose(gn.ones(2, 3, 4), 2, 0, 1).shape
+        >>> gn.transpose(gn.ones(2, 3, 4), 0, 2).shape
+        (4, 3, 2)
+        >>> gn.transpose(gn.ones(2, 3, 4), (2, 0, 1)).shape
         (4, 2, 3)
+        >>> gn.transpose(gn.ones(2, 3, 4)).shape
+        (4, 3, 2)
     """
+    if dim0 is not None or dim1 is not None:
+        if axes or dim0 is None or dim1 is None:
+            raise TypeError("transpose: give two dims, transpose(x, dim0, dim1), and nothing else")
+        axes = (dim0, dim1)
+    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+        return swapaxes(x, *axes)
     shape = _shape_args(axes)
+    if len(shape) == 1 and not isinstance(axes[0], (tuple, list)):
+        raise TypeError(
+            f"transpose: one dim {axes[0]} is ambiguous; give two dims to swap (PyTorch) or a "
+            "tuple of all dims (NumPy)"
+        )
     return TransposeOp.apply(x, axes=shape if shape else None)
 
 
@@ -339,18 +322,38 @@ def movedim(x: Any, source: int | Sequence[int], destination: int | Sequence[int
     return MovedimOp.apply(x, source=source, destination=destination)
 
 
-def squeeze(x: Any, axis: Any = None) -> Tensor:
-    """Remove axes of size 1 (all of them, or those in ``axis``)."""
+def squeeze(x: Any, dim: Any = None, *, axis: Any = UNSET) -> Tensor:
+    """Remove dims of size 1: all of them, or those in ``dim``/``axis`` (an int or a tuple).
+
+    PyTorch's rule for ``dim`` (also positional): a named dim whose size is not 1 is left as it
+    is. NumPy's rule for ``axis=``: such a dim is an error.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> gn.ones(1, 3, 1).squeeze().shape
+        (3,)
+        >>> gn.ones(2, 3).squeeze(0).shape
+        (2, 3)
+    """
     x = x if isinstance(x, Tensor) else Tensor(x)
-    axes = tuple(i for i, n in enumerate(x.shape) if n == 1) if axis is None else axis
+    strict = axis is not UNSET
+    if strict and dim is not None:
+        raise TypeError("squeeze: give dim= (PyTorch) or axis= (NumPy), not both")
+    chosen = axis if strict else dim
+    axes = tuple(i for i, n in enumerate(x.shape) if n == 1) if chosen is None else chosen
     try:
-        axes = normalize_axis_tuple(axes, x.ndim)
+        axes = normalize_axis_tuple(axes, max(x.ndim, 1))
     except ValueError as e:
-        raise ShapeError(f"squeeze: axis {axis} does not fit shape {x.shape} ({e})") from None
-    for a in axes:
-        if x.shape[a] != 1:
-            raise ShapeError(f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1")
-    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+        raise ShapeError(f"squeeze: dim {chosen} does not fit shape {x.shape} ({e})") from None
+    if x.ndim == 0:
+        return reshape(x, ())
+    if strict:
+        for a in axes:
+            if x.shape[a] != 1:
+                raise ShapeError(
+                    f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1"
+                )
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1)))
 
 
 def unsqueeze(x: Any, dim: int) -> Tensor:
@@ -401,44 +404,6 @@ def getitem(x: Any, index: Any) -> Tensor:
         return GetItemOp.apply(x, index=index)
     basic, advanced = _torch_index(index, x.ndim if isinstance(x, Tensor) else np.ndim(x))
     return GetItemOp.apply(x, index=basic, then=advanced)
-
-
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join Tensors along an existing axis.
-
-    Examples:
-        >>> import glassnet as gn
-        >>> gn.concatenate([gn.ones(2, 3), gn.zeros(1, 3)]).shape
-        (3, 3)
-    """
-    if len(tensors) == 0:
-        raise ValueError("concatenate: needs at least one Tensor")
-    return ConcatenateOp.apply(*tensors, axis=axis)
-
-
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join Tensors of one shape along a new axis."""
-    if len(tensors) == 0:
-        raise ValueError("stack: needs at least one Tensor")
-    return StackOp.apply(*tensors, axis=axis)
-
-
-def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
-    """Split into pieces along ``axis``, as ``np.split`` (each piece is a differentiable slice)."""
-    x = x if isinstance(x, Tensor) else Tensor(x)
-    axis = _axis("split", axis, x.ndim, x.shape)
-    length = x.shape[axis]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        sections = int(indices_or_sections)
-        if sections <= 0 or length % sections:
-            raise ShapeError(
-                f"split: axis {axis} of length {length} does not split into {sections}"
-            )
-        bounds = list(range(0, length + 1, length // sections))
-    else:
-        bounds = [0, *indices_or_sections, length]
-    prefix = (slice(None),) * axis
-    return [getitem(x, (*prefix, slice(lo, hi))) for lo, hi in itertools.pairwise(bounds)]
 
 
 def pad(x: Any, pad_width: Any, value: float = 0.0) -> Tensor:

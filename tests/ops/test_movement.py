@@ -86,10 +86,12 @@ def test_concatenate_stack_split(seed, axis):
 
 
 def test_split_into_sections():
-    parts = gn.split(gn.arange(6.0), 3)
+    parts = gn.split(gn.arange(6.0), 3, axis=0)  # NumPy: 3 equal pieces
     assert [p.numpy().tolist() for p in parts] == [[0, 1], [2, 3], [4, 5]]
     with pytest.raises(gn.ShapeError, match="does not split into 4"):
-        gn.split(gn.arange(6.0), 4)
+        gn.split(gn.arange(6.0), 4, axis=0)
+    parts = gn.split(gn.arange(6.0), 4)  # PyTorch: pieces of size 4
+    assert [p.numpy().tolist() for p in parts] == [[0, 1, 2, 3], [4, 5]]
 
 
 @pytest.mark.parametrize("width", [1, (1, 2), ((0, 1), (2, 0))])
@@ -105,7 +107,7 @@ def test_shape_errors_name_the_op():
     with pytest.raises(gn.ShapeError, match="concatenate"):
         gn.concatenate([gn.ones(2, 3), gn.ones(2, 4)])
     with pytest.raises(gn.ShapeError, match="squeeze"):
-        gn.ones(2, 3).squeeze(0)
+        gn.ones(2, 3).squeeze(axis=0)  # NumPy's rule; PyTorch's squeeze(0) leaves it
     with pytest.raises(gn.ShapeError, match="broadcast_to"):
         gn.ones(2, 3).broadcast_to((3, 3))
 
