@@ -468,13 +468,13 @@ class Tensor(TensorConvert, TensorInPlace, TensorMath):
         return self.data.tolist()
 
     # ----------------------------------------------------------------- queries (not differentiable)
-    def any(self, axis: Any = None, keepdims: Boolean = False) -> Tensor:
-        """Whether any element (along ``axis``) is nonzero: a bool Tensor, not differentiable."""
-        return Tensor(np.any(self.data, axis=axis, keepdims=keepdims))
+    def any(self, dim: Any = None, keepdim: Boolean = False, **kw: Any) -> Tensor:
+        """Whether any element (over ``dim``/``axis``) is nonzero: ``glassnet.any``."""
+        return ops.any(self, dim, keepdim, **kw)
 
-    def all(self, axis: Any = None, keepdims: Boolean = False) -> Tensor:
-        """Whether every element (along ``axis``) is nonzero: a bool Tensor."""
-        return Tensor(np.all(self.data, axis=axis, keepdims=keepdims))
+    def all(self, dim: Any = None, keepdim: Boolean = False, **kw: Any) -> Tensor:
+        """Whether every element (over ``dim``/``axis``) is nonzero: ``glassnet.all``."""
+        return ops.all(self, dim, keepdim, **kw)
 
     # ----------------------------------------------------------------- dtype and device
     def astype(self, dtype: DTypeLike) -> Tensor:

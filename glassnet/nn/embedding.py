@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.arguments import check_int
-from glassnet.autograd import Context, Function
+from glassnet.autograd.function import Context, Function
 from glassnet.errors import IndexOutOfRangeError, ShapeError
 from glassnet.nn import init as initializers
 from glassnet.nn.factory import check_device, layer_dtype

@@ -394,7 +394,7 @@ def getitem(x: Any, index: Any) -> Tensor:
         >>> import glassnet as gn
         >>> x = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
         >>> x[[0, 0, 2]].sum().backward()
-        >>> x.grad
+        >>> x.grad.data
         array([2., 0., 1.], dtype=float32)
         >>> gn.zeros(4, 5, 6)[0, :, [1, 2]].shape
         (5, 2)

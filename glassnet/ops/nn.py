@@ -218,20 +218,21 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Any = None) -> T
     return DropoutOp.apply(x, p=p, rng=get_rng(rng))
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """e^x / sum(e^x) along ``axis``, computed after subtracting the max (no overflow).
+def softmax(x: Any, dim: int = -1, *, axis: int | None = None) -> Tensor:
+    """e^x / sum(e^x) along ``dim`` (or NumPy's ``axis``), computed after subtracting the max
+    (no overflow).
 
     Examples:
         >>> import glassnet as gn
         >>> gn.softmax(gn.tensor([1e4, 1e4]))
         Tensor([0.5, 0.5], dtype=float32)
     """
-    return SoftmaxOp.apply(x, axis=axis)
+    return SoftmaxOp.apply(x, axis=dim if axis is None else axis)
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """log(softmax(x)) along ``axis``, computed stably as x - logsumexp(x)."""
-    return LogSoftmaxOp.apply(x, axis=axis)
+def log_softmax(x: Any, dim: int = -1, *, axis: int | None = None) -> Tensor:
+    """log(softmax(x)) along ``dim`` (or ``axis``), computed stably as x - logsumexp(x)."""
+    return LogSoftmaxOp.apply(x, axis=dim if axis is None else axis)
 
 
 class IndexPadOp(Function):
