@@ -19,7 +19,8 @@ Number = float  # inside the class, the name ``float`` may be a method
 
 
 class TensorMath:
-    """The op methods of :class:`glassnet.Tensor` (a mixin: it holds no data of its own)."""
+    """The op methods of [glassnet.Tensor][glassnet.tensor.Tensor] (a mixin: it holds no data
+    of its own)."""
 
     __slots__ = ()
 

@@ -147,7 +147,8 @@ def write_file(
 def read_file(
     path: str | os.PathLike, kind: str | None = None
 ) -> tuple[dict[str, np.ndarray], dict]:
-    """Read and verify a file written by :func:`write_file`: (arrays, header).
+    """Read and verify a file written by [write_file][glassnet.io.container.write_file]:
+    (arrays, header).
 
     Raises:
         FileFormatError: the file is not a glassnet file of this format version, holds a

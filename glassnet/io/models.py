@@ -67,12 +67,12 @@ def _check_extra(path: Any, extra: Any) -> None:
 
 
 def load(path: str | os.PathLike, model: Any = None, with_extra: bool = False) -> Any:
-    """Load a model saved by :func:`save`.
+    """Load a model saved by [save][glassnet.io.models.save].
 
     Args:
         model: an instance to load the weights into (needed for models with custom layers);
             by default the model is rebuilt from the architecture stored in the file.
-        with_extra: also return the ``extra`` dict given to :func:`save`.
+        with_extra: also return the ``extra`` dict given to [save][glassnet.io.models.save].
 
     Nothing is changed unless every tensor matches the model by name, shape and kind of dtype:
     a mismatch is a clear error, never a half-loaded model. A rebuilt model takes the stored

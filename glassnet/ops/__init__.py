@@ -1,7 +1,8 @@
 """Every differentiable operation, in function form (``gn.exp(x)``); Tensor methods call these.
 
 One file per kind: arithmetic, elementwise (math and activations), compare, reduce, movement,
-linalg, nn. Each op is a :class:`glassnet.Function` with a hand-written forward and backward.
+linalg, nn. Each op is a [glassnet.Function][glassnet.autograd.function.Function] with a
+hand-written forward and backward.
 """
 
 from glassnet.ops.arithmetic import add, astype, div, mul, neg, pow, sub

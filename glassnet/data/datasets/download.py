@@ -134,7 +134,8 @@ def download(
         md5: its published MD5 sum.
         folder: where to put it (created if missing).
         mirrors: base URLs, tried in order (a single string is one mirror).
-        timeout: seconds each attempt may take for the whole file (see :func:`download_timeout`).
+        timeout: seconds each attempt may take for the whole file (see
+            [download_timeout][glassnet.data.datasets.download.download_timeout]).
         attempts: tries per mirror (the default, 2, is one retry); a file with the wrong MD5 or
             an HTTP error below 500 is not retried.
 

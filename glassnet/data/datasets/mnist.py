@@ -163,7 +163,7 @@ def load_fashion_mnist(
     timeout: float | None = None,
 ) -> tuple[Split, Split]:
     """Fashion-MNIST (Zalando's clothes), the same format, shapes and arguments as
-    :func:`load_mnist`."""
+    [load_mnist][glassnet.data.datasets.mnist.load_mnist]."""
     return _load(
         "fashion-mnist", FASHION_FILES, mirrors, root, download, flatten, normalize, timeout
     )
