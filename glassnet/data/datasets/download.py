@@ -45,10 +45,35 @@ def md5_of(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def cache_dir() -> Path:
-    """Where datasets are kept: ``$GLASSNET_DATA`` (``~`` expanded), else
-    ``~/.cache/glassnet``."""
+def cache_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """The data folder: ``data_dir`` if given, else ``$GLASSNET_DATA``, else
+    ``~/.cache/glassnet`` (``~`` expanded). It holds one folder per dataset, named after it,
+    with the files under their original names: ``mnist/train-images-idx3-ubyte.gz``, ...
+
+    Examples:
+        >>> from glassnet.data.datasets import cache_dir
+        >>> cache_dir("~/data").name
+        'data'
+    """
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
     return Path(os.environ.get(DATA_VARIABLE) or Path.home() / ".cache" / "glassnet").expanduser()
+
+
+def dataset_folder(names: Sequence[str], data_dir: str | os.PathLike | None = None) -> Path:
+    """The folder of one dataset inside the data folder: the first of ``names`` (spellings such
+    as ``fashion-mnist`` and ``fashion_mnist``) that exists, else the first one.
+
+    Examples:
+        >>> from glassnet.data.datasets.download import dataset_folder
+        >>> dataset_folder(["fashion-mnist", "fashion_mnist"], "/data").as_posix()
+        '/data/fashion-mnist'
+    """
+    base = cache_dir(data_dir)
+    for name in names:
+        if (base / name).is_dir():
+            return base / name
+    return base / names[0]
 
 
 def download_timeout(timeout: float | None = None) -> float:
