@@ -3,20 +3,17 @@
 Run:
     python examples/mnist_mlp.py
 
-The first run downloads MNIST (11 MB, checked against its published MD5 sums) into
-$GLASSNET_DATA or ~/.cache/glassnet; set GLASSNET_MNIST_DIR to a folder that already holds the
-four IDX files to skip the download.
+The first run downloads MNIST (11 MB, checked against its published MD5 sums) into the data
+folder's mnist/ ($GLASSNET_DATA, else ~/.cache/glassnet); files already there are used as they
+are (see docs/data.md).
 """
 
-import os
 import time
 
 import glassnet as gn
 from glassnet import data, metrics, nn
 
-(X_train, y_train), (X_test, y_test) = data.datasets.load_mnist(
-    root=os.environ.get("GLASSNET_MNIST_DIR")
-)
+(X_train, y_train), (X_test, y_test) = data.datasets.load_mnist()
 print(f"{len(X_train)} training and {len(X_test)} test images of {X_train.shape[1]} pixels")
 
 gn.manual_seed(0)

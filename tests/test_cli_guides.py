@@ -116,7 +116,7 @@ def test_data_lists_each_set_where_and_how_big(tmp_path, capsys, mnist_dir):
     assert f"data folder: {tmp_path} (from --data-dir)" in out
     assert re.search(rf"mnist +\d+\.\d MB +{tmp_path}/mnist +\(complete\)", out)
     assert f"{tmp_path}/fashion_mnist  (incomplete: 1 of 4 files)" in out
-    assert re.search(r"tinyshakespeare +15 bytes .*\(1 files\)", out)
+    assert re.search(r"tinyshakespeare +15 bytes .*\(1 file\)", out)
 
 
 def test_data_in_an_empty_folder_says_how_to_fetch(tmp_path, capsys, monkeypatch):

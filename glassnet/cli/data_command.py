@@ -68,5 +68,6 @@ def data(args: argparse.Namespace) -> int:
             continue
         files = _files(folder)
         total = sum(p.stat().st_size for p in files)
-        print(f"  {folder.name:<16} {_size(total):>9}  {folder}  ({len(files)} files)")
+        count = f"{len(files)} file" + "s" * (len(files) != 1)
+        print(f"  {folder.name:<16} {_size(total):>9}  {folder}  ({count})")
     return 0
