@@ -26,7 +26,7 @@ probabilities = model.predict(X_test)
 print(f"test accuracy {metrics.accuracy(y_test, probabilities):.4f}")
 print(f"test precision {metrics.precision(y_test, probabilities):.4f}, "
       f"recall {metrics.recall(y_test, probabilities):.4f}")  # fmt: skip
-weights = model[0].linear.weight.numpy().ravel()
+weights = next(p for p in model.parameters() if p.ndim == 2).numpy().ravel()  # one per feature
 print(
     "the three features that push hardest towards 'benign':",
     np.argsort(weights)[-3:][::-1].tolist(),
