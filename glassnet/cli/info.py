@@ -23,7 +23,6 @@ EXTRAS = {
     "sklearn": "datasets",
     "matplotlib": "viz",
     "graphviz": "viz",
-    "tqdm": "progress",
     "safetensors": "io",
     "onnx": "onnx",
     "onnxruntime": "onnx",
