@@ -22,7 +22,7 @@ DTypeLike = Any
 
 
 class TensorConvert:
-    """The conversion methods of :class:`glassnet.Tensor` (a mixin: it holds no data)."""
+    """The conversion methods of ``glassnet.Tensor`` (a mixin: it holds no data)."""
 
     __slots__ = ()
 

@@ -56,7 +56,7 @@ def _split_index(index: Any, ndim: int) -> tuple[Any, Any]:
 
 
 class TensorInPlace:
-    """The in-place methods of :class:`glassnet.Tensor` (a mixin: it holds no data)."""
+    """The in-place methods of ``glassnet.Tensor`` (a mixin: it holds no data)."""
 
     __slots__ = ()
 

@@ -40,7 +40,8 @@ def _forward(name: str) -> Callable[..., Any]:
 
 
 class TensorMath:
-    """The op methods of :class:`glassnet.Tensor` (a mixin: it holds no data of its own)."""
+    """The op methods of [glassnet.Tensor][glassnet.tensor.Tensor] (a mixin: it holds no data
+    of its own)."""
 
     __slots__ = ()
 

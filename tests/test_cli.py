@@ -208,7 +208,7 @@ def test_a_checkpoint_is_resumed_or_overwritten_never_replaced_silently(tmp_path
     assert "--overwrite" in err and "trained in" not in out
     assert checkpoint.read_bytes() == saved
     code, _, err = run([*argv, "--resume", "--lr", "0.5"], capsys)
-    assert_one_line_error(code, err, "was written with --lr 0.001", "--overwrite")
+    assert_one_line_error(code, err, "was written with --lr 0.01", "--overwrite")
     code, out, _ = run([*argv, "--resume"], capsys)
     assert code == 0 and "nothing to train: the checkpoint holds all 2 epochs" in out
     code, out, _ = run([*argv, "--resume", "--epochs", "3"], capsys)

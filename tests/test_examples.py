@@ -47,5 +47,5 @@ def test_custom_layer_is_one_file_that_trains_saves_loads_and_exports():
 
 @pytest.mark.slow
 def test_mnist_mlp(mnist_dir):
-    out = run("mnist_mlp.py", {"GLASSNET_MNIST_DIR": str(mnist_dir)})
+    out = run("mnist_mlp.py", {"GLASSNET_DATA": str(mnist_dir.parent), "GLASSNET_MNIST_DIR": ""})
     assert float(re.search(r"test accuracy ([\d.]+)", out).group(1)) >= 0.975

@@ -80,7 +80,14 @@ def test_nn_knows_nothing_of_the_layers_above_it():
     edges = module_level_imports()
     assert not edges.get("nn", set()) & {"train", "io", "data", "viz", "cli", "onnx_export"}
     for low in ("tensor", "autograd", "ops"):
-        bottom = {"errors", "rng", "registry", "arguments", "dtypes", "device"}  # import nothing of glassnet
+        bottom = {
+            "errors",
+            "rng",
+            "registry",
+            "arguments",
+            "dtypes",
+            "device",
+        }  # import nothing of glassnet
         assert edges.get(low, set()) <= CORE | bottom, (low, edges[low])
 
 

@@ -93,3 +93,31 @@ def test_history_plot_from_fit(tmp_path):
     model.compile("sgd", "cross_entropy", ["accuracy"])
     history = model.fit(np.ones((8, 2)), np.zeros(8, dtype=np.int64), epochs=2, verbose=0)
     assert png(history.plot(), tmp_path, "fit").std() > 0.05
+
+
+@pytest.mark.parametrize(
+    "backend, display, switched",
+    [
+        ("module://matplotlib_inline.backend_inline", None, False),  # headless Jupyter kernel
+        ("agg", None, False),
+        ("tkagg", None, True),  # a window where none can open: draw to files instead
+        ("tkagg", ":0", False),
+    ],
+)
+def test_plots_keep_a_notebooks_inline_backend_and_avoid_windows_without_a_display(
+    backend, display, switched, monkeypatch
+):
+    matplotlib = pytest.importorskip("matplotlib")
+    from glassnet.viz import plots
+
+    used = []
+    monkeypatch.setattr(matplotlib, "get_backend", lambda: backend)
+    monkeypatch.setattr(matplotlib, "use", lambda name: used.append(name))
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    if display is None:
+        monkeypatch.delenv("DISPLAY", raising=False)
+    else:
+        monkeypatch.setenv("DISPLAY", display)
+    plots._pyplot()
+    assert used == (["Agg"] if switched else [])

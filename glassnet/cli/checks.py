@@ -56,6 +56,16 @@ def _positive(kind: type) -> Callable[[str], Any]:
     return parse
 
 
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a fraction like 0.1, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {text}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -102,6 +112,16 @@ def _check_data_dir(data_dir: str | None, dataset: str) -> None:
         )
 
 
+def _resolve_defaults(args: argparse.Namespace) -> None:
+    """Fill the options left out with the dataset's defaults (``glassnet train --help``)."""
+    spec = DATASETS[args.dataset]
+    for name in ("hidden", "lr", "epochs", "batch_size", "validation_split", "patience"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(spec, name))
+    if args.plot == "":  # --plot without a path
+        args.plot = f"{args.dataset}-curves.png"
+
+
 def _check_plot_format(text: str) -> None:
     """The image format matplotlib will pick from the file's suffix (png without one)."""
     from matplotlib.figure import Figure
@@ -117,6 +137,7 @@ def _check_plot_format(text: str) -> None:
 
 def _check_train_arguments(args: argparse.Namespace) -> None:
     """Everything about the arguments that can fail, checked before any data is loaded."""
+    _resolve_defaults(args)
     _check_data_dir(args.data_dir, args.dataset)
     if args.save:
         args.save = str(_writable_file("--save", args.save))
@@ -149,16 +170,17 @@ def _check_train_arguments(args: argparse.Namespace) -> None:
 
 
 #: What a resumed run must share with the run it continues (--epochs may grow).
-RUN_OPTIONS = ("dataset", "model", "hidden", "activation", "optimizer", "lr", "batch_size", "seed")
+RUN_OPTIONS = (
+    *("dataset", "model", "hidden", "activation", "optimizer", "lr", "batch_size", "seed"),
+    "validation_split",
+)
 
 
 RUN_FILE = "glassnet-run.json"
 
 
 def _run_options(args: argparse.Namespace) -> dict[str, Any]:
-    options = {name: getattr(args, name) for name in RUN_OPTIONS}
-    options["batch_size"] = args.batch_size or DATASETS[args.dataset].batch_size
-    return options
+    return {name: getattr(args, name) for name in RUN_OPTIONS}
 
 
 def _check_same_run(args: argparse.Namespace, folder: Path) -> None:

@@ -1,13 +1,9 @@
-"""The three commands: ``glassnet train``, ``glassnet evaluate``, ``glassnet info``."""
+"""Two commands: ``glassnet train`` and ``glassnet evaluate``."""
 
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
-import importlib.util
 import json
-import platform
-import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -15,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import __version__, data, metrics, nn
+from glassnet import __version__, metrics, nn
 from glassnet.cli.checks import (
     RUN_FILE,
     UsageError,
@@ -26,7 +22,7 @@ from glassnet.cli.checks import (
 from glassnet.cli.datasets import DATASETS, DatasetSpec, ModelConfig, _classes, _prepare, build_mlp
 from glassnet.io import FileFormatError, load, save
 from glassnet.rng import manual_seed
-from glassnet.train import LambdaCallback
+from glassnet.train import Callback, EarlyStopping, LambdaCallback
 
 
 def _test_metrics(
@@ -40,10 +36,8 @@ def _test_metrics(
 
 
 def train(args: argparse.Namespace) -> int:
-    _check_train_arguments(args)
+    _check_train_arguments(args)  # also fills in the dataset's defaults
     spec = DATASETS[args.dataset]
-    epochs = args.epochs or spec.epochs
-    batch_size = args.batch_size or spec.batch_size
     manual_seed(args.seed)
     prepared = _prepare(spec, spec.load(args.data_dir, args.seed))
     X, y = prepared["X"], prepared["y"]
@@ -60,20 +54,27 @@ def train(args: argparse.Namespace) -> int:
     model.compile(
         args.optimizer, loss, ["accuracy"] if spec.task == "classification" else ["r2"], lr=args.lr
     )
+    ran: list[int] = []  # the epochs run now (a resumed run has done some before)
+    callbacks: list[Callback] = [LambdaCallback(on_epoch_end=lambda epoch, logs: ran.append(epoch))]
+    stopping = args.validation_split > 0 and not args.no_early_stopping
+    if stopping:
+        callbacks.append(
+            EarlyStopping("val_loss", patience=args.patience, restore_best_weights=True)
+        )
     if not args.quiet:
         sizes = f"{len(X)} training, {len(prepared['Xt'])} test samples"
-        print(f"glassnet {__version__}: {args.dataset} ({sizes}), {epochs} epochs")
+        print(f"glassnet {__version__}: {args.dataset} ({sizes}), {_plan(args, stopping)}")
         print(model.summary())
     started = time.perf_counter()
-    ran: list[int] = []  # the epochs run now (a resumed run has done some before)
     history = model.fit(
         X,
         y,
-        epochs=epochs,
-        batch_size=batch_size,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_split=args.validation_split,
         rng=args.seed,
         verbose=0 if args.quiet else 1,
-        callbacks=[LambdaCallback(on_epoch_end=lambda epoch, logs: ran.append(epoch))],
+        callbacks=callbacks,
         checkpoint_dir=args.checkpoint_dir,
         resume=args.resume,
         overwrite=args.overwrite,
@@ -83,10 +84,13 @@ def train(args: argparse.Namespace) -> int:
         model, spec, prepared["Xt"], prepared["yt"], prepared.get("y_mean"), prepared.get("y_scale")
     )
     if ran:
-        print(f"trained in {seconds:.1f}s ({seconds / len(ran):.3f}s per epoch)")
+        stopped = f", stopped early after {len(ran)}" if len(ran) < args.epochs and stopping else ""
+        print(f"trained in {seconds:.1f}s ({seconds / len(ran):.3f}s per epoch{stopped})")
     else:
         print(f"nothing to train: the checkpoint holds all {len(history.epoch)} epochs")
-    print("test " + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
+    if args.plot:
+        history.plot().savefig(args.plot, dpi=100)
+        print(f"saved the training curves to {args.plot}")
     if args.save:
         scalers = {
             k: v.tolist()
@@ -94,13 +98,29 @@ def train(args: argparse.Namespace) -> int:
             if k in ("x_mean", "x_scale", "y_mean", "y_scale")
         }
         described = {"name": args.dataset, "features": int(X.shape[1]), "classes": classes}
-        extra = {"config": asdict(config), "data": described, **scalers}
+        trained = {
+            "epochs": len(history.epoch),
+            "training_samples": len(X),
+            "validation_split": args.validation_split,
+            "test_samples": len(prepared["Xt"]),
+            "test": {k: float(v) for k, v in scores.items()},
+        }
+        extra = {"config": asdict(config), "data": described, "training": trained, **scalers}
         save(model, args.save, extra=extra)
         print(f"saved the model to {args.save}")
-    if args.plot:
-        history.plot().savefig(args.plot, dpi=100)
-        print(f"saved the training curves to {args.plot}")
+    # the last line, which scripts read: "test accuracy 0.9721" or "test r2 0.4512, rmse 55.1"
+    print("test " + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
     return 0
+
+
+def _plan(args: argparse.Namespace, stopping: bool) -> str:
+    """``up to 40 epochs, 10% held out for validation, early stopping (patience 5)``."""
+    if args.validation_split == 0:
+        return f"{args.epochs} epochs, no validation"
+    held = f"{args.validation_split:.0%} held out for validation"
+    if not stopping:
+        return f"{args.epochs} epochs, {held}"
+    return f"up to {args.epochs} epochs, {held}, early stopping (patience {args.patience})"
 
 
 def _read_model(path: Path) -> tuple[nn.Module, ModelConfig, dict[str, Any]]:
@@ -170,34 +190,4 @@ def evaluate(args: argparse.Namespace) -> int:
     scores = _test_metrics(model, spec, Xt, yt, y_mean, y_scale)
     where = dataset if dataset == trained_on["name"] else f"{dataset} (trained on {config.dataset})"
     print(f"{path.name} on {where}: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
-    return 0
-
-
-EXTRAS = {
-    "scipy": "all",
-    "sklearn": "datasets",
-    "matplotlib": "viz",
-    "graphviz": "viz",
-    "tqdm": "progress",
-    "safetensors": "io",
-    "onnx": "onnx",
-    "onnxruntime": "onnx",
-}
-
-
-def info(args: argparse.Namespace) -> int:
-    print(f"glassnet {__version__} (Python {platform.python_version()}, NumPy {np.__version__})")
-    print("optional extras:")
-    for module, extra in EXTRAS.items():
-        if importlib.util.find_spec(module) is None:
-            print(f"  {module:<12} not installed (pip install 'glassnet[{extra}]')")
-        else:
-            name = "scikit-learn" if module == "sklearn" else module
-            try:
-                version = importlib.metadata.version(name)
-            except importlib.metadata.PackageNotFoundError:
-                version = "installed"
-            print(f"  {module:<12} {version}")
-    print(f"  {'dot':<12} {shutil.which('dot') or 'not found (graph pictures need graphviz)'}")
-    print(f"datasets are cached in {data.datasets.cache_dir()}")
     return 0

@@ -82,7 +82,7 @@ class DataLoader:
     gather just the batch's rows.
 
     Args:
-        X: an array (samples along the first axis) or a :class:`Dataset`.
+        X: an array (samples along the first axis) or a [Dataset][glassnet.data.dataloader.Dataset].
         y: targets, same length as X (optional).
         batch_size: samples per batch; the last batch may be smaller unless ``drop_last``.
         shuffle: draw a new order every epoch, from ``rng``.

@@ -11,7 +11,7 @@ covers all of that, so an edited or corrupted file is an error and never silentl
 - Reading checks before it allocates: every array's dtype, shape and byte range against the
   file's size, and the size of a stored architecture against the weights the file holds (a
   small file cannot make ``load`` build a huge model). Any malformed file raises
-  :class:`FileFormatError` naming the file and what is wrong.
+  [FileFormatError][glassnet.io.FileFormatError] naming the file and what is wrong.
 - Writes are atomic: a temporary file in the same folder (``.model.safetensors.<pid>@<host>.
   <random>.tmp``), flushed to disk, renamed over the target. A crash mid-save leaves the
   previous file intact, and the next save in that folder removes temporaries whose writer has

@@ -42,7 +42,8 @@ class _NotDescribable(Exception):
 
 
 def build(description: dict[str, Any]) -> Any:
-    """The model a :func:`describe` description stands for, freshly initialised.
+    """The model a [describe][glassnet.io.architecture.describe] description stands for,
+    freshly initialised.
 
     Raises:
         FileFormatError: the description is malformed, names an unknown layer type, or a

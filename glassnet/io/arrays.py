@@ -77,8 +77,8 @@ def load_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """Read every array of a ``.npz`` file, never unpickling anything.
 
     Each array's header is checked against the archive before its memory is allocated, so a
-    damaged or hostile file raises :class:`FileFormatError` (naming it) rather than allocating
-    what it claims. Compressed (``np.savez_compressed``) files are read too.
+    damaged or hostile file raises [FileFormatError][glassnet.io.FileFormatError] (naming it)
+    rather than allocating what it claims. Compressed (``np.savez_compressed``) files are read too.
     """
     path = Path(path)
     return _read_npz(path, _read_bytes(path), stored_only=False)

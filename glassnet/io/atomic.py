@@ -39,9 +39,9 @@ def _process_alive(pid: int) -> bool:
 def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
     """Delete the temporary files that saves killed mid-write left in ``folder``.
 
-    Only files named like :func:`atomic_write`'s temporaries, written on this machine by a
-    process that no longer exists, are removed; a save still running elsewhere keeps its file.
-    Does nothing on systems without POSIX process signals (Windows).
+    Only files named like [atomic_write][glassnet.io.atomic.atomic_write]'s temporaries, written
+    on this machine by a process that no longer exists, are removed; a save still running
+    elsewhere keeps its file. Does nothing on systems without POSIX process signals (Windows).
 
     Returns:
         The files removed.

@@ -151,7 +151,8 @@ def write_file(
 def read_file(
     path: str | os.PathLike, kind: str | None = None, oldest: int = VERSION
 ) -> tuple[dict[str, np.ndarray], dict]:
-    """Read and verify a file written by :func:`write_file`: (arrays, header).
+    """Read and verify a file written by [write_file][glassnet.io.container.write_file]:
+    (arrays, header).
 
     Args:
         kind: the ``kind`` the header must name ("model", "checkpoint"), or None for any.

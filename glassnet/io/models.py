@@ -106,7 +106,7 @@ def load(
     weights_only: bool | None = None,
     mmap: Any = None,
 ) -> Any:
-    """Load what :func:`save` saved: a model, or the object (Tensor, state_dict, nested
+    """Load what ``save`` saved: a model, or the object (Tensor, state_dict, nested
     dicts/lists...) as it was.
 
     ``torch.load``'s ``map_location`` (the CPU only: "cpu", a CPU device, or a function, which
@@ -116,7 +116,7 @@ def load(
     Args:
         model: an instance to load the weights into (needed for models with custom layers);
             by default the model is rebuilt from the architecture stored in the file.
-        with_extra: also return the ``extra`` dict given to :func:`save`.
+        with_extra: also return the ``extra`` dict given to [save][glassnet.io.models.save].
 
     Nothing is changed unless every tensor matches the model by name, shape and kind of dtype:
     a mismatch is a clear error, never a half-loaded model. A rebuilt model takes the stored

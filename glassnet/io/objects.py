@@ -125,5 +125,5 @@ class _Decoder:
 
 
 def decode(path: Any, structure: Any, arrays: dict[str, np.ndarray]) -> Any:
-    """The object :func:`encode` described."""
+    """The object ``encode`` described."""
     return _Decoder(path, arrays).decode(structure)

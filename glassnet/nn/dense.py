@@ -27,7 +27,7 @@ class Dense(Module):
 
     ``Dense(in, out, activation)`` or, lazily, ``Dense(out, activation=...)`` (the input size
     is fixed at the first call). Its parameters are Keras': ``kernel`` of shape
-    (in_features, out_features), the lessons' ``X @ W``, and ``bias``. (:class:`Linear` holds
+    (in_features, out_features), the lessons' ``X @ W``, and ``bias``. (``Linear`` holds
     PyTorch's transpose.)
 
     Args:

@@ -36,7 +36,7 @@ class Linear(Module):
 
     ``weight`` has shape (out_features, in_features), as PyTorch stores it, so a PyTorch
     ``state_dict`` loads unchanged. (Keras and the lessons write ``x @ W`` with W of shape
-    (in, out): that is :class:`Dense` and its ``kernel``.) Defaults match PyTorch's: weights
+    (in, out): that is ``Dense`` and its ``kernel``.) Defaults match PyTorch's: weights
     and bias drawn from U(-1/sqrt(in_features), 1/sqrt(in_features)).
 
     Args:

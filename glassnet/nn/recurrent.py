@@ -299,7 +299,7 @@ class LSTM(RNNBase):
         i, f, o = sigmoid(...), g = tanh(...)   of x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh
         c_t = f * c_{t-1} + i * g,   h_t = o * tanh(c_t)
 
-    Arguments as :class:`RNN` (no nonlinearity), and ``proj_size``: with P > 0 (and below
+    Arguments as ``RNN`` (no nonlinearity), and ``proj_size``: with P > 0 (and below
     hidden_size), ``h_t = (o * tanh(c_t)) W_hr^T`` through an extra ``weight_hr_l{k}`` (P, H),
     so the output, h_0 and h_n have P features (c_0, c_n keep H). Returns
     ``(output, (h_n, c_n))``.
@@ -327,7 +327,7 @@ class GRU(RNNBase):
         n = tanh(x_t W_in^T + b_in + r * (h_{t-1} W_hn^T + b_hn))
         h_t = (1 - z) * n + z * h_{t-1}
 
-    Arguments as :class:`RNN` (no nonlinearity). Returns ``(output, h_n)``.
+    Arguments as ``RNN`` (no nonlinearity). Returns ``(output, h_n)``.
 
     Examples:
         >>> from glassnet.nn.recurrent import GRU
@@ -422,7 +422,7 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
-    """One step of :class:`RNN`: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or relu),
+    """One step of ``RNN``: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or relu),
     with parameters ``weight_ih`` (H, I), ``weight_hh`` (H, H), ``bias_ih``, ``bias_hh``.
 
     Shape:
@@ -436,7 +436,7 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    """One step of :class:`LSTM`; ``cell(x, (h, c))`` returns ``(h', c')``.
+    """One step of ``LSTM``; ``cell(x, (h, c))`` returns ``(h', c')``.
 
     Examples:
         >>> from glassnet.nn.recurrent import LSTMCell
@@ -452,7 +452,7 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    """One step of :class:`GRU`; ``cell(x, h)`` returns ``h'``.
+    """One step of ``GRU``; ``cell(x, h)`` returns ``h'``.
 
     Examples:
         >>> from glassnet.nn.recurrent import GRUCell

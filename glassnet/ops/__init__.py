@@ -2,9 +2,9 @@
 
 One file per kind: arithmetic, elementwise (math and activations), pointwise (more math),
 compare, logic, reduce, counting, scan, sorting, indexing, movement, joining, rearrange,
-linalg, norms, nn. Each op is a :class:`glassnet.Function` with a hand-written forward and
-backward. Names and signatures follow PyTorch; NumPy's ``axis=``/``keepdims=`` keep NumPy's
-meaning (see ``glassnet.ops.dims``).
+linalg, norms, nn. Each op is a [glassnet.Function][glassnet.autograd.function.Function]
+with a hand-written forward and backward. Names and signatures follow PyTorch; NumPy's
+``axis=``/``keepdims=`` keep NumPy's meaning (see ``glassnet.ops.dims``).
 """
 
 from glassnet.ops import return_types

@@ -242,7 +242,7 @@ def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
 
 def pow(base: Any, exponent: Any) -> Tensor:
     """``base ** exponent``; differentiable in both, with ``torch.pow``'s gradients at the
-    edges (see :class:`PowOp`): the gradient of ``x**0`` is 0 everywhere.
+    edges (see [PowOp][glassnet.ops.arithmetic.PowOp]): the gradient of ``x**0`` is 0 everywhere.
 
     Examples:
         >>> import glassnet as gn

@@ -3,7 +3,7 @@
 The rule of glassnet: called the PyTorch way (``dim=`` or a positional dim) an op means what
 PyTorch means; called with ``axis=``/``keepdims=`` it means what NumPy means. Where the two agree
 (``sum``, ``mean``) both spellings simply work; where they differ (``max``, ``var``, ``split``,
-``squeeze``) the op asks :func:`reduce_args` which style the caller used.
+``squeeze``) the op asks ``reduce_args`` which style the caller used.
 
 Examples:
     >>> from glassnet.ops.dims import reduce_args

@@ -34,7 +34,8 @@ def stable_sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def erf(x: np.ndarray) -> np.ndarray:
-    """The error function, vectorised: SciPy's when installed, else :func:`erf_series`."""
+    """The error function, vectorised: SciPy's when installed, else
+    [erf_series][glassnet.ops.elementwise.erf_series]."""
     try:
         from scipy.special import erf as scipy_erf
     except ImportError:

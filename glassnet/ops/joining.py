@@ -92,7 +92,7 @@ def concatenate(tensors: Sequence[Any], axis: Any = UNSET, *, dim: Any = UNSET) 
 
 
 def cat(tensors: Sequence[Any], dim: Any = UNSET, *, axis: Any = UNSET) -> Tensor:
-    """PyTorch's name for :func:`concatenate`."""
+    """PyTorch's name for ``concatenate``."""
     return concatenate(tensors, axis, dim=dim)
 
 

@@ -219,7 +219,7 @@ def addmv(input: Any, mat: Any, vec: Any, *, beta: float = 1, alpha: float = 1) 
 
 def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
     """Contract the last ``dims`` dims of ``a`` with the first ``dims`` of ``b`` (or the dims
-    listed in ``dims = (dims_a, dims_b)``), as ``torch.tensordot``; built on :func:`einsum`.
+    listed in ``dims = (dims_a, dims_b)``), as ``torch.tensordot``; built on ``einsum``.
 
     Examples:
         >>> import glassnet as gn

@@ -47,7 +47,7 @@ def isclose(
 def allclose(
     input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
 ) -> bool:
-    """Whether :func:`isclose` holds everywhere, a Python bool.
+    """Whether ``isclose`` holds everywhere, a Python bool.
 
     Examples:
         >>> import glassnet as gn
@@ -59,7 +59,7 @@ def allclose(
 
 def equal(input: Any, other: Any) -> bool:
     """True if both have the same shape and the same values, as ``torch.equal`` (a Python
-    bool; the elementwise comparison is :func:`eq`).
+    bool; the elementwise comparison is ``eq``).
 
     Examples:
         >>> import glassnet as gn

@@ -112,7 +112,7 @@ class BroadcastToOp(Function):
 
 class GetItemOp(Function):
     """``x[index]``, then ``[then]`` on the result when ``then`` is given (the advanced step of
-    PyTorch's integer-then-advanced indexing; see :func:`getitem`)."""
+    PyTorch's integer-then-advanced indexing; see [getitem][glassnet.ops.movement.getitem])."""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: Any = None, then: Any = None) -> np.ndarray:
@@ -282,7 +282,7 @@ def transpose(x: Any, *axes: Any, dim0: Any = None, dim1: Any = None) -> Tensor:
 
 
 def permute(x: Any, *dims: Any) -> Tensor:
-    """PyTorch's name for :func:`transpose` with explicit axes."""
+    """PyTorch's name for [transpose][glassnet.ops.movement.transpose] with explicit axes."""
     return TransposeOp.apply(x, axes=_shape_args(dims))
 
 

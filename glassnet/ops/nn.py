@@ -103,7 +103,7 @@ class LinearOp(Function):
 # --8<-- [end:linear-op]
 class DenseOp(Function):
     """``x @ kernel + bias`` as one node, Keras' (and the lessons') layout: ``kernel`` is
-    (in_features, out_features). The mirror image of :class:`LinearOp`: ``dx = G @ K^T``,
+    (in_features, out_features). The mirror image of ``LinearOp``: ``dx = G @ K^T``,
     ``dK = x^T @ G``, ``db = G`` summed over the batch.
     """
 

@@ -4,7 +4,7 @@ remainder floor_divide float_power``.
 
 Each one-input op is a small class naming its NumPy ``function`` and its ``derivative`` (from
 the input ``x`` and the output ``out``); the shared forward and backward live in
-:class:`PointwiseOp`. Rounding ops have gradient 0 almost everywhere, as in PyTorch.
+``PointwiseOp``. Rounding ops have gradient 0 almost everywhere, as in PyTorch.
 """
 
 from __future__ import annotations

@@ -193,7 +193,7 @@ def _reps(op: str, sizes: tuple[Any, ...]) -> tuple[int, ...]:
 
 def repeat(input: Any, *sizes: Any) -> Tensor:
     """PyTorch's ``Tensor.repeat``: whole copies along each dim (NumPy's ``tile``, NOT NumPy's
-    ``repeat``, which is :func:`repeat_interleave`). ``sizes`` needs at least x.ndim entries.
+    ``repeat``, which is ``repeat_interleave``). ``sizes`` needs at least x.ndim entries.
 
     Examples:
         >>> import glassnet as gn

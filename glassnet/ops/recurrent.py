@@ -18,7 +18,7 @@ Conventions are PyTorch's, so its weights load unchanged:
   a bidirectional layer); its outputs stay in the input's time order.
 
 A Function returns one array, so LSTM's output packs the final cell state after the hidden
-states: rows 0..T-1 are h_t, row T is c_n. :func:`lstm_layer` splits it for the caller.
+states: rows 0..T-1 are h_t, row T is c_n. ``lstm_layer`` splits it for the caller.
 """
 
 from __future__ import annotations

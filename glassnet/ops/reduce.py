@@ -290,7 +290,7 @@ def max(
       PyTorch's ``max()`` and ``amax``);
     - ``max(x, dim)`` / ``x.max(dim=1)``: a named tuple ``(values, indices)``; the gradient goes
       to the element the index names (the first of ties), as ``torch.max(x, dim)``;
-    - ``max(x, other)`` with a Tensor ``other``: the elementwise :func:`maximum`.
+    - ``max(x, other)`` with a Tensor ``other``: the elementwise ``maximum``.
 
     Examples:
         >>> import glassnet as gn
@@ -307,7 +307,7 @@ def min(
     x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = UNSET, keepdims: Any = UNSET
 ) -> Any:
     """Smallest value: the values, ``(values, indices)`` along ``dim``, or the elementwise
-    :func:`minimum` of two Tensors, as :func:`max`."""
+    ``minimum`` of two Tensors, as ``max``."""
     return _extremum("min", x, dim, keepdim, axis, keepdims)
 
 
@@ -379,7 +379,7 @@ def std(
     keepdims: Any = UNSET,
     ddof: Any = None,
 ) -> Tensor:
-    """Standard deviation, sqrt(var), with :func:`var`'s correction rule (PyTorch's 1 unless
+    """Standard deviation, sqrt(var), with ``var``'s correction rule (PyTorch's 1 unless
     called with ``axis=``/``keepdims=``)."""
     axis, keepdims, style = reduce_args("std", dim, keepdim, axis, keepdims)
     ddof = _correction("std", style, unbiased, correction, ddof)
@@ -401,7 +401,7 @@ def logsumexp(
 
 
 def var_mean(x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, **kw: Any):
-    """``(var(x, ...), mean(x, ...))``, with :func:`var`'s correction rule."""
+    """``(var(x, ...), mean(x, ...))``, with ``var``'s correction rule."""
     axis, keepdims, _ = reduce_args(
         "var_mean", dim, keepdim, kw.get("axis", UNSET), kw.get("keepdims", UNSET)
     )
@@ -409,7 +409,7 @@ def var_mean(x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = Fal
 
 
 def std_mean(x: Any, dim: Axis = None, unbiased: Any = None, keepdim: bool = False, **kw: Any):
-    """``(std(x, ...), mean(x, ...))``, with :func:`var`'s correction rule.
+    """``(std(x, ...), mean(x, ...))``, with ``var``'s correction rule.
 
     Examples:
         >>> import glassnet as gn

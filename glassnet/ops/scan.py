@@ -2,7 +2,7 @@
 ``cummin``.
 
 ``cumprod``'s backward is exact where elements are zero (no division by them); see
-:class:`CumprodOp`.
+``CumprodOp``.
 """
 
 from __future__ import annotations

@@ -7,12 +7,19 @@ from typing import Any
 from glassnet.arguments import check_int
 from glassnet.errors import ShapeError
 
+#: Backends that draw into a window: they need a display, the others (files, notebooks) do not.
+WINDOW_BACKENDS = ("tkagg", "qtagg", "qt5agg", "qt6agg", "gtk3agg", "gtk4agg", "wxagg", "macosx")
+
 
 def _pyplot() -> Any:
+    """pyplot, switched to the file-only Agg backend only when it would try to open a window
+    where none can open (a script on a server). A notebook's inline backend is kept, so figures
+    show in a headless Jupyter kernel too; a script saves them with ``figure.savefig``."""
     try:
         import matplotlib
 
-        if matplotlib.get_backend().lower() not in ("agg",) and not _has_display():
+        backend = matplotlib.get_backend().lower()
+        if backend in WINDOW_BACKENDS and not _has_display():
             matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
@@ -24,7 +31,9 @@ def _has_display() -> bool:
     import os
     import sys
 
-    return sys.platform in ("win32", "darwin") or bool(os.environ.get("DISPLAY"))
+    return sys.platform in ("win32", "darwin") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 def plot_history(history: Any, metrics: Any = None) -> Any:

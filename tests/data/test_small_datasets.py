@@ -36,3 +36,22 @@ def test_synthetic_sets_are_seeded():
     np.testing.assert_allclose(y, X**2 + 3 * X, rtol=1e-5, atol=1e-5)  # float32 rounding
     X, y = datasets.make_moons(101, rng=0)
     assert X.shape == (101, 2) and np.bincount(y).tolist() == [50, 51]
+
+
+@pytest.mark.parametrize("maker", [datasets.make_spiral, datasets.make_moons])
+def test_synthetic_sets_come_shuffled_so_a_validation_tail_holds_every_class(maker):
+    _, y = maker(rng=0)
+    tail = y[-len(y) // 10 :]  # what validation_split=0.1 takes
+    assert set(tail.tolist()) == set(y.tolist())
+    _, y2 = maker(rng=1)
+    assert not np.array_equal(y, y2)  # the order depends on the seed
+
+
+def test_shuffled_spiral_keeps_each_point_with_its_label():
+    X, y = datasets.make_spiral(300, 3, noise=0.0, rng=0)
+    # without noise, class k's arm at radius r sits at angle k * 2pi/3 + 4r
+    radius = np.hypot(X[:, 0], X[:, 1])
+    angle = np.arctan2(X[:, 0], X[:, 1])
+    expected = y * (2 * np.pi / 3) + radius * 4.0
+    away = radius > 1e-3  # at the centre the angle is undefined
+    np.testing.assert_allclose(np.cos(angle - expected)[away], 1.0, atol=1e-4)

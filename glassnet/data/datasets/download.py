@@ -45,10 +45,35 @@ def md5_of(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def cache_dir() -> Path:
-    """Where datasets are kept: ``$GLASSNET_DATA`` (``~`` expanded), else
-    ``~/.cache/glassnet``."""
+def cache_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """The data folder: ``data_dir`` if given, else ``$GLASSNET_DATA``, else
+    ``~/.cache/glassnet`` (``~`` expanded). It holds one folder per dataset, named after it,
+    with the files under their original names: ``mnist/train-images-idx3-ubyte.gz``, ...
+
+    Examples:
+        >>> from glassnet.data.datasets import cache_dir
+        >>> cache_dir("~/data").name
+        'data'
+    """
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
     return Path(os.environ.get(DATA_VARIABLE) or Path.home() / ".cache" / "glassnet").expanduser()
+
+
+def dataset_folder(names: Sequence[str], data_dir: str | os.PathLike | None = None) -> Path:
+    """The folder of one dataset inside the data folder: the first of ``names`` (spellings such
+    as ``fashion-mnist`` and ``fashion_mnist``) that exists, else the first one.
+
+    Examples:
+        >>> from glassnet.data.datasets.download import dataset_folder
+        >>> dataset_folder(["fashion-mnist", "fashion_mnist"], "/data").as_posix()
+        '/data/fashion-mnist'
+    """
+    base = cache_dir(data_dir)
+    for name in names:
+        if (base / name).is_dir():
+            return base / name
+    return base / names[0]
 
 
 def download_timeout(timeout: float | None = None) -> float:
@@ -134,7 +159,8 @@ def download(
         md5: its published MD5 sum.
         folder: where to put it (created if missing).
         mirrors: base URLs, tried in order (a single string is one mirror).
-        timeout: seconds each attempt may take for the whole file (see :func:`download_timeout`).
+        timeout: seconds each attempt may take for the whole file (see
+            [download_timeout][glassnet.data.datasets.download.download_timeout]).
         attempts: tries per mirror (the default, 2, is one retry); a file with the wrong MD5 or
             an HTTP error below 500 is not retried.
 

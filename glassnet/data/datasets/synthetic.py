@@ -34,6 +34,9 @@ def make_spiral(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class: X (N, 2) float32, y (N,) int64.
 
+    The samples come shuffled (by ``rng``), so the tail that ``validation_split`` takes holds
+    every class.
+
     Examples:
         >>> from glassnet.data.datasets import make_spiral
         >>> X, y = make_spiral(300, 3, rng=0)
@@ -48,13 +51,14 @@ def make_spiral(
     radius = np.tile(np.linspace(0.0, 1.0, -(-n_samples // n_classes)), n_classes)[:n_samples]
     angle = y * (2 * np.pi / n_classes) + radius * 4.0 + generator.normal(0, noise, n_samples)
     X = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
-    return X.astype(np.float32), y.astype(np.int64)
+    order = generator.permutation(n_samples)  # generated arm by arm: shuffle the classes
+    return X[order].astype(np.float32), y[order].astype(np.int64)
 
 
 def make_moons(
     n_samples: int = 200, noise: float = 0.1, rng: RngLike = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles: X (N, 2) float32, y (N,) int64 in {0, 1}."""
+    """Two interleaving half circles: X (N, 2) float32, y (N,) int64 in {0, 1}, shuffled."""
     n_samples = _count("make_moons", "n_samples", n_samples)
     noise = _finite("make_moons", "noise", noise, minimum=0)
     generator = get_rng(rng)
@@ -82,7 +86,8 @@ def make_regression_curve(
     fn: Callable[[np.ndarray], np.ndarray] | None = None,
     rng: RngLike = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Noisy samples of a curve, y = x^2 + 3x by default: X (N, 1), y (N, 1), float32."""
+    """Noisy samples of a curve, y = x^2 + 3x by default: X (N, 1), y (N, 1), float32, at
+    random (unsorted) x."""
     where = "make_regression_curve"
     n_samples = _count(where, "n_samples", n_samples)
     noise = _finite(where, "noise", noise, minimum=0)
