@@ -66,7 +66,7 @@ class BatchNormOp(Function):
                 running_var *= 1.0 - momentum
                 running_var += momentum * var * (m / max(m - 1, 1))
         else:
-            mean, var = running_mean, running_var  # type: ignore[assignment]
+            mean, var = running_mean, running_var
             centered = rows - mean.astype(x.dtype)[:, None]  # type: ignore[union-attr]
         inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype)[:, None]
         xhat = centered

@@ -44,7 +44,7 @@ def _padded(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, dilation: 
         max(0, (o - 1) * s + d * (k - 1) + 1 - (size + 2 * p))
         for o, s, d, k, size, p in zip(out, stride, dilation, kernel, x.shape[2:], padding)
     )
-    return pad_hw(x, padding, value, extra)  # type: ignore[arg-type]
+    return pad_hw(x, padding, value, extra)
 
 
 def _crop(image: np.ndarray, padding: Pair, size: tuple[int, ...]) -> np.ndarray:
