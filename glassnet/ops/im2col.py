@@ -31,7 +31,13 @@ Examples:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from glassnet.autograd.function import Context, Function
+from glassnet.errors import ShapeError
+from glassnet.tensor import as_tensor
 
 Pair = tuple[int, int]
 
@@ -97,3 +103,122 @@ def channel_major(x: np.ndarray) -> np.ndarray:
     """``x`` (N, C, ...) as a C-contiguous (C, N, ...) array: free when ``x`` is the NCHW view
     of a channel-major array (what the convolutions return), one copy otherwise."""
     return np.ascontiguousarray(np.swapaxes(x, 0, 1))
+
+
+# The two ops below expose im2col and col2im themselves, PyTorch's F.unfold and F.fold.
+class UnfoldOp(Function):
+    """(N, C, H, W) -> (N, C * kH * kW, L): every window as a column (``F.unfold``)."""
+
+    @staticmethod
+    def forward(
+        ctx: Context, x: np.ndarray, kernel: Pair, dilation: Pair, padding: Pair, stride: Pair
+    ) -> np.ndarray:
+        n, c = x.shape[:2]
+        padded = pad_hw(x, padding)
+        out = tuple(
+            out_size(s, k, st, 0, d)
+            for s, k, st, d in zip(padded.shape[2:], kernel, stride, dilation)
+        )
+        cols = im2col(padded, kernel, out, stride, dilation)  # type: ignore[arg-type]
+        ctx.settings = (x.shape, padded.shape[2:], kernel, out, padding, stride, dilation)
+        return cols.reshape(c * kernel[0] * kernel[1], n, -1).transpose(1, 0, 2)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        (n, c, h, w), padded_hw, kernel, out, padding, stride, dilation = ctx.settings
+        cols = grad.transpose(1, 0, 2).reshape(c, *kernel, n, *out)
+        image = col2im(cols, padded_hw, stride, dilation)
+        ph, pw = padding
+        return image[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3)
+
+
+class FoldOp(Function):
+    """(N, C * kH * kW, L) -> (N, C, H, W): columns summed back into an image (``F.fold``)."""
+
+    @staticmethod
+    def forward(
+        ctx: Context, cols: np.ndarray, size: Pair, kernel: Pair, dilation: Pair, padding: Pair,
+        stride: Pair, out: Pair,
+    ) -> np.ndarray:  # fmt: skip
+        n, ckk, _ = cols.shape
+        c = ckk // (kernel[0] * kernel[1])
+        padded_hw = (size[0] + 2 * padding[0], size[1] + 2 * padding[1])
+        blocks = cols.transpose(1, 0, 2).reshape(c, *kernel, n, *out)
+        image = col2im(blocks, padded_hw, stride, dilation)
+        ctx.settings = (kernel, dilation, padding, stride, out)
+        ph, pw = padding
+        return image[:, :, ph : ph + size[0], pw : pw + size[1]].transpose(1, 0, 2, 3)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        kernel, dilation, padding, stride, out = ctx.settings
+        n, c = grad.shape[:2]
+        cols = im2col(pad_hw(grad, padding), kernel, out, stride, dilation)
+        return cols.reshape(c * kernel[0] * kernel[1], n, -1).transpose(1, 0, 2)
+
+
+def _settings(op: str, kernel_size: Any, dilation: Any, padding: Any, stride: Any):
+    from glassnet.ops.conv import as_pair
+
+    return (
+        as_pair(op, "kernel_size", kernel_size, 1),
+        as_pair(op, "dilation", dilation, 1),
+        as_pair(op, "padding", padding),
+        as_pair(op, "stride", stride, 1),
+    )
+
+
+def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1):
+    """PyTorch's ``F.unfold``: the sliding windows of (N, C, H, W) as (N, C * kH * kW, L)
+    columns, L = OH * OW, channel-major within a column (C, then kH, then kW).
+
+    Examples:
+        >>> import glassnet as gn
+        >>> from glassnet.ops.im2col import unfold
+        >>> unfold(gn.ones(2, 3, 4, 4), 2).shape
+        (2, 12, 9)
+    """
+    x = as_tensor(x)
+    if x.ndim != 4:
+        raise ShapeError(f"unfold: input must have shape (N, C, H, W), got {x.shape}")
+    kernel, dilation, padding, stride = _settings("unfold", kernel_size, dilation, padding, stride)
+    for size, k, d, p in zip(x.shape[2:], kernel, dilation, padding):
+        if size + 2 * p < d * (k - 1) + 1:
+            raise ShapeError(
+                f"unfold: input of shape {x.shape} is smaller than the kernel {kernel}"
+            )
+    return UnfoldOp.apply(x, kernel=kernel, dilation=dilation, padding=padding, stride=stride)
+
+
+def fold(
+    cols: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+    stride: Any = 1,
+):  # fmt: skip
+    """PyTorch's ``F.fold``, the adjoint of ``unfold``: (N, C * kH * kW, L) columns summed into
+    an (N, C, H, W) image of ``output_size`` (overlaps add up).
+
+    Examples:
+        >>> import glassnet as gn
+        >>> from glassnet.ops.im2col import fold, unfold
+        >>> fold(unfold(gn.ones(1, 1, 3, 3), 2), (3, 3), 2).numpy()[0, 0]
+        array([[1., 2., 1.],
+               [2., 4., 2.],
+               [1., 2., 1.]], dtype=float32)
+    """
+    from glassnet.ops.conv import as_pair
+
+    cols = as_tensor(cols)
+    size = as_pair("fold", "output_size", output_size, 1)
+    kernel, dilation, padding, stride = _settings("fold", kernel_size, dilation, padding, stride)
+    out = tuple(
+        out_size(s, k, st, p, d) for s, k, st, p, d in zip(size, kernel, stride, padding, dilation)
+    )
+    blocks = kernel[0] * kernel[1]
+    if cols.ndim != 3 or cols.shape[1] % blocks or cols.shape[2] != out[0] * out[1]:
+        raise ShapeError(
+            f"fold: input of shape {cols.shape} does not fit: expected (N, C * {blocks}, "
+            f"{out[0] * out[1]}) for output_size {size}, kernel {kernel}"
+        )
+    return FoldOp.apply(
+        cols, size=size, kernel=kernel, dilation=dilation, padding=padding, stride=stride, out=out
+    )
