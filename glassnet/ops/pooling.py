@@ -66,7 +66,8 @@ class MaxPool2dOp(Function):
         out: Pair = (1, 1),
     ) -> np.ndarray:
         padded = _padded(x, kernel, stride, padding, dilation, out, -np.inf)
-        result = window_view(padded, 0, 0, out, stride, dilation).copy()
+        # order="K" keeps the input's memory layout (channel-major after a convolution)
+        result = window_view(padded, 0, 0, out, stride, dilation).copy(order="K")
         for i in range(kernel[0]):
             for j in range(kernel[1]):
                 if i or j:
@@ -79,15 +80,28 @@ class MaxPool2dOp(Function):
     def backward(ctx: Context, grad: np.ndarray):
         padded, result = ctx.saved_tensors
         x_shape, kernel, stride, padding, dilation, out = ctx.settings
-        image = np.zeros(padded.shape, dtype=grad.dtype)
-        # first-max semantics: a "taken" mask so a tie sends the gradient to one pixel only
-        taken = np.zeros(result.shape, dtype=bool)
-        for i in range(kernel[0]):
-            for j in range(kernel[1]):
-                hit = window_view(padded, i, j, out, stride, dilation) == result
-                hit &= ~taken
-                taken |= hit
-                window_view(image, i, j, out, stride, dilation)[...] += np.where(hit, grad, 0)
+        image = np.zeros_like(padded, dtype=grad.dtype)  # the input's layout, so no copy later
+        # Each pixel in at most one window (stride >= window): the gradient is assigned to the
+        # views, not added.
+        disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dilation, kernel))
+        offsets = [(i, j) for i in range(kernel[0]) for j in range(kernel[1])]
+        # First-max semantics: ``taken`` marks the windows whose maximum was already found, so
+        # a tie sends the gradient to the first of the equal pixels only.
+        taken = None
+        hit = np.empty(result.shape, dtype=bool)
+        for number, (i, j) in enumerate(offsets):
+            np.equal(window_view(padded, i, j, out, stride, dilation), result, out=hit)
+            if taken is None:
+                taken = hit.copy()
+            else:
+                np.greater(hit, taken, out=hit)  # hit and not taken
+                if number < len(offsets) - 1:
+                    taken |= hit
+            target = window_view(image, i, j, out, stride, dilation)
+            if disjoint:
+                np.multiply(hit, grad, out=target)
+            else:
+                target += hit * grad
         return _crop(image, padding, x_shape[2:])
 
 
@@ -135,7 +149,7 @@ class AvgPool2dOp(Function):
     ) -> np.ndarray:
         one = (1, 1)
         padded = _padded(x, kernel, stride, padding, one, out, 0.0)
-        total = window_view(padded, 0, 0, out, stride, one).copy()
+        total = window_view(padded, 0, 0, out, stride, one).copy(order="K")
         for i in range(kernel[0]):
             for j in range(kernel[1]):
                 if i or j:
@@ -155,7 +169,7 @@ class AvgPool2dOp(Function):
     def backward(ctx: Context, grad: np.ndarray):
         x_shape, padded_shape, kernel, stride, padding, out, scale = ctx.settings
         image = np.zeros(padded_shape, dtype=grad.dtype)
-        share = grad * scale
+        share = grad * scale  # (the views may overlap: added, not assigned)
         for i in range(kernel[0]):
             for j in range(kernel[1]):
                 window_view(image, i, j, out, stride, (1, 1))[...] += share
