@@ -71,7 +71,7 @@ def current_rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def worker(name: str, net: str, data: str | None, threads: int) -> dict:
+def worker(name: str, net: str, data: str | None, threads: int, batches: int | None) -> dict:
     """One contender, one epoch (after a warm-up); returns its numbers."""
     sys.path.insert(0, str(HERE))
     x, y, _ = load_images(data)
@@ -99,7 +99,8 @@ def worker(name: str, net: str, data: str | None, threads: int) -> dict:
     before = current_rss_mb()
     started = time.perf_counter()
     losses = []
-    for start in range(0, len(x), BATCH):
+    end = len(x) if batches is None else min(len(x), batches * BATCH)
+    for start in range(0, end, BATCH):
         batch = order[start : start + BATCH]
         losses.append(model.train_batch(x[batch], y[batch]))
     seconds = time.perf_counter() - started
@@ -133,10 +134,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--net", choices=["small", "deep"], default="small")
     parser.add_argument("--data", default=None, help="folder holding MNIST's IDX files")
+    parser.add_argument("--batches", type=int, default=None, help="time only this many batches")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.net, args.data, args.threads)))
+        print(json.dumps(worker(args.worker, args.net, args.data, args.threads, args.batches)))
         return
 
     contenders = ["glassnet", "numpy"]
@@ -151,7 +153,8 @@ def main() -> None:
         env[name] = str(args.threads)
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # they slow a current NumPy down
         env.pop(name, None)
-    print(f"data: {load_images(args.data)[2]}; BLAS: {blas_info()}; net: {args.net}")
+    span = f"{args.batches} batches" if args.batches else "one epoch"
+    print(f"data: {load_images(args.data)[2]}; BLAS: {blas_info()}; net: {args.net}; {span}")
     results: dict[str, list[dict]] = {c: [] for c in contenders}
     for round_ in range(args.rounds):
         order = contenders[round_ % len(contenders) :] + contenders[: round_ % len(contenders)]
@@ -168,6 +171,8 @@ def main() -> None:
             ]
             if args.data:
                 command += ["--data", args.data]
+            if args.batches:
+                command += ["--batches", str(args.batches)]
             done = subprocess.run(command, env=env, capture_output=True, text=True)
             if done.returncode != 0:
                 raise RuntimeError(f"{name} failed:\n{done.stderr}")
