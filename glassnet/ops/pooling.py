@@ -183,9 +183,10 @@ def _pool_settings(op: str, x: Tensor, kernel_size, stride, padding, dilation, c
     stride = kernel if stride is None or stride == () else as_pair(op, "stride", stride, 1)
     padding = as_pair(op, "padding", padding)
     dilation = as_pair(op, "dilation", dilation, minimum=1)
-    if any(2 * p > k for p, k in zip(padding, kernel)):
+    if any(2 * p > d * (k - 1) + 1 for p, k, d in zip(padding, kernel, dilation)):
         raise ValueError(
-            f"{op}: padding {padding} must be at most half the kernel size {kernel} (as PyTorch)"
+            f"{op}: padding {padding} must be at most half the (dilated) kernel size {kernel} "
+            "(as PyTorch)"
         )
     out = tuple(
         pool_out_size(size, k, s, p, d, bool(ceil_mode))
