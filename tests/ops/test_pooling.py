@@ -226,7 +226,7 @@ def test_nearest_interpolation_repeats_and_picks_floor_sources():
 def test_pool_errors():
     with pytest.raises(ShapeError, match=r"\(N, C, H, W\)"):
         max_pool2d(np.ones((2, 2)), 2)
-    with pytest.raises(ValueError, match="half the .dilated. kernel"):
+    with pytest.raises(ValueError, match=r"half the \(dilated\) kernel"):
         max_pool2d(np.ones((1, 1, 4, 4)), 2, padding=2)
     with pytest.raises(ShapeError, match="too small"):
         avg_pool2d(np.ones((1, 1, 1, 1)), 2)
