@@ -186,6 +186,26 @@ class GroupNorm(Module):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
+def dropout2d(x: Any, p: float = 0.5, training: bool = True, rng: RngLike = None) -> Tensor:
+    """PyTorch's ``F.dropout2d``: zero whole channels of (N, C, ...) with probability ``p``,
+    scale the rest by 1 / (1 - p); the identity when not training.
+
+    Examples:
+        >>> from glassnet.nn.batchnorm import dropout2d
+        >>> dropout2d(np.ones((1, 2, 2, 2)), 0.5, training=False).shape
+        (1, 2, 2, 2)
+    """
+    p = check_number("dropout2d", "p", p, low=0.0, high=1.0, high_open=True)
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if x.ndim < 3:
+        raise ShapeError(f"dropout2d expects input of shape (N, C, H, W), got {x.shape}")
+    if not training or p == 0.0:
+        return x
+    keep = get_rng(rng).random(x.shape[:2]) >= p
+    scale = (keep / (1.0 - p)).astype(x.dtype)
+    return x * Tensor(scale.reshape(*x.shape[:2], *(1,) * (x.ndim - 2)))
+
+
 class Dropout2d(Module):
     """Channel dropout: in training, zero whole channels (N, C) with probability ``p`` and
     scale the others by 1 / (1 - p); in eval mode, the identity.
@@ -203,13 +223,7 @@ class Dropout2d(Module):
         self._rng = None if rng is None else get_rng(rng)
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.ndim < 3:
-            raise ShapeError(f"Dropout2d expects input of shape (N, C, H, W), got {x.shape}")
-        if not self.training or self.p == 0.0:
-            return x
-        keep = get_rng(self._rng).random(x.shape[:2]) >= self.p
-        scale = (keep / (1.0 - self.p)).astype(x.dtype)
-        return x * Tensor(scale.reshape(*x.shape[:2], *(1,) * (x.ndim - 2)))
+        return dropout2d(x, self.p, self.training, self._rng)
 
     def get_config(self) -> dict[str, Any]:
         return {"p": self.p}
