@@ -147,9 +147,13 @@ class GroupNorm(Module):
     """
 
     def __init__(
-        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
         dtype: Any = np.float32,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__()
         self.num_groups = check_int("GroupNorm", "num_groups", num_groups, minimum=1)
         self.num_channels = check_int("GroupNorm", "num_channels", num_channels, minimum=1)

@@ -259,9 +259,15 @@ class ConvTranspose2d(Module):
                 f"expected (N, {self.in_channels}, H, W)"
             )
         return conv_transpose2d(
-            x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-            self.groups, self.dilation,
-        )  # fmt: skip
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -57,8 +57,13 @@ class MaxPool2d(_Pool):
     """
 
     _settings: tuple[str, ...] = (
-        "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"
-    )  # fmt: skip
+        "kernel_size",
+        "stride",
+        "padding",
+        "dilation",
+        "ceil_mode",
+        "return_indices",
+    )
 
     def __init__(
         self,
@@ -79,8 +84,15 @@ class MaxPool2d(_Pool):
 
     def forward(self, x: Tensor) -> Any:
         pool = max_pool1d if self._dims == 1 else max_pool2d
-        return pool(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                    self.ceil_mode, self.return_indices)  # fmt: skip
+        return pool(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
 
     def summary_label(self) -> str:
         return f"{type(self).__name__}({'x'.join(map(str, self.kernel_size))})"
@@ -123,8 +135,13 @@ class AvgPool2d(_Pool):
     """
 
     _settings: tuple[str, ...] = (
-        "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"
-    )  # fmt: skip
+        "kernel_size",
+        "stride",
+        "padding",
+        "ceil_mode",
+        "count_include_pad",
+        "divisor_override",
+    )
 
     def __init__(
         self,
@@ -148,10 +165,23 @@ class AvgPool2d(_Pool):
 
     def forward(self, x: Tensor) -> Tensor:
         if self._dims == 1:
-            return avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                              self.count_include_pad)  # fmt: skip
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)  # fmt: skip
+            return avg_pool1d(
+                x,
+                self.kernel_size,
+                self.stride,
+                self.padding,
+                self.ceil_mode,
+                self.count_include_pad,
+            )
+        return avg_pool2d(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
 
     def summary_label(self) -> str:
         return f"{type(self).__name__}({'x'.join(map(str, self.kernel_size))})"

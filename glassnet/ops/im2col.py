@@ -137,9 +137,15 @@ class FoldOp(Function):
 
     @staticmethod
     def forward(
-        ctx: Context, cols: np.ndarray, size: Pair, kernel: Pair, dilation: Pair, padding: Pair,
-        stride: Pair, out: Pair,
-    ) -> np.ndarray:  # fmt: skip
+        ctx: Context,
+        cols: np.ndarray,
+        size: Pair,
+        kernel: Pair,
+        dilation: Pair,
+        padding: Pair,
+        stride: Pair,
+        out: Pair,
+    ) -> np.ndarray:
         n, ckk, _ = cols.shape
         c = ckk // (kernel[0] * kernel[1])
         padded_hw = (size[0] + 2 * padding[0], size[1] + 2 * padding[1])
@@ -191,9 +197,13 @@ def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride
 
 
 def fold(
-    cols: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+    cols: Any,
+    output_size: Any,
+    kernel_size: Any,
+    dilation: Any = 1,
+    padding: Any = 0,
     stride: Any = 1,
-):  # fmt: skip
+):
     """PyTorch's ``F.fold``, the adjoint of ``unfold``: (N, C * kH * kW, L) columns summed into
     an (N, C, H, W) image of ``output_size`` (overlaps add up).
 

@@ -218,8 +218,15 @@ def max_pool2d(
     """
     x = as_tensor(x)
     if x.ndim == 3:
-        result = max_pool2d(x.reshape(1, *x.shape), kernel_size, stride, padding, dilation,
-                            ceil_mode, return_indices)  # fmt: skip
+        result = max_pool2d(
+            x.reshape(1, *x.shape),
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            ceil_mode,
+            return_indices,
+        )
         return (result[0][0], result[1][0]) if return_indices else result[0]
     kernel, stride, padding, dilation, out = _pool_settings(
         "max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode
@@ -250,8 +257,15 @@ def avg_pool2d(
     """
     x = as_tensor(x)
     if x.ndim == 3:
-        return avg_pool2d(x.reshape(1, *x.shape), kernel_size, stride, padding, ceil_mode,
-                          count_include_pad, divisor_override)[0]  # fmt: skip
+        return avg_pool2d(
+            x.reshape(1, *x.shape),
+            kernel_size,
+            stride,
+            padding,
+            ceil_mode,
+            count_include_pad,
+            divisor_override,
+        )[0]
     kernel, stride, padding, _, out = _pool_settings(
         "avg_pool2d", x, kernel_size, stride, padding, 1, ceil_mode
     )
@@ -284,9 +298,14 @@ def _single(value: Any) -> Any:
 
 
 def max_pool1d(
-    x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-    ceil_mode: bool = False, return_indices: bool = False,
-) -> Any:  # fmt: skip
+    x: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
     """1-D max pooling of an (N, C, L) input (a 2-D pooling of height 1).
 
     Examples:
@@ -312,9 +331,13 @@ def max_pool1d(
 
 
 def avg_pool1d(
-    x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+    x: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
     count_include_pad: bool = True,
-) -> Tensor:  # fmt: skip
+) -> Tensor:
     """1-D average pooling of an (N, C, L) input.
 
     Examples:
@@ -324,6 +347,12 @@ def avg_pool1d(
     """
     x = as_tensor(x)
     stride = None if stride is None else (1, _single(stride))
-    y = avg_pool2d(_as_2d(x, "avg_pool1d"), (1, _single(kernel_size)), stride,
-                   (0, _single(padding)), ceil_mode, count_include_pad)  # fmt: skip
+    y = avg_pool2d(
+        _as_2d(x, "avg_pool1d"),
+        (1, _single(kernel_size)),
+        stride,
+        (0, _single(padding)),
+        ceil_mode,
+        count_include_pad,
+    )
     return y.reshape(y.shape[0], y.shape[1], y.shape[3])
