@@ -1,6 +1,6 @@
 """Data: batching, preprocessing and datasets (``from glassnet import data``)."""
 
-from glassnet.data import datasets
+from glassnet.data import datasets, transforms
 from glassnet.data.dataloader import DataLoader, Dataset
 from glassnet.data.preprocessing import (
     MinMaxScaler,
@@ -19,4 +19,5 @@ __all__ = [
     "datasets",
     "to_one_hot",
     "train_test_split",
+    "transforms",
 ]

@@ -22,7 +22,9 @@ from glassnet.nn.activations import (
     Tanh,
     get_activation,
 )
+from glassnet.nn.batchnorm import BatchNorm2d, Dropout2d, GroupNorm
 from glassnet.nn.containers import Sequential
+from glassnet.nn.conv import Conv1d, Conv2d, ConvTranspose2d
 from glassnet.nn.dense import Dense
 from glassnet.nn.embedding import Embedding
 from glassnet.nn.layers import BatchNorm1d, Bias, Dropout, Flatten, Linear, Unflatten
@@ -64,6 +66,15 @@ from glassnet.nn.more_activations import (
     Threshold,
 )
 from glassnet.nn.parameter import Parameter
+from glassnet.nn.pooling import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+    Upsample,
+)
 from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
@@ -74,18 +85,28 @@ __all__ = [
     "LSTM",
     "RNN",
     "SELU",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
+    "BatchNorm2d",
     "Bias",
     "BinaryCrossentropy",
     "CategoricalCrossentropy",
+    "Conv1d",
+    "Conv2d",
+    "ConvTranspose2d",
     "CrossEntropyLoss",
     "Dense",
     "Dropout",
+    "Dropout2d",
     "Embedding",
     "Flatten",
     "GRUCell",
+    "GroupNorm",
     "Hardshrink",
     "Hardsigmoid",
     "Hardswish",
@@ -102,6 +123,8 @@ __all__ = [
     "LogSoftmax",
     "Loss",
     "MSELoss",
+    "MaxPool1d",
+    "MaxPool2d",
     "Mish",
     "Module",
     "ModuleDict",
@@ -129,6 +152,7 @@ __all__ = [
     "Tanhshrink",
     "Threshold",
     "Unflatten",
+    "Upsample",
     "functional",
     "get_activation",
     "get_loss",

@@ -16,6 +16,7 @@ Examples:
     1.3863
 """
 
+from glassnet.nn.batchnorm import dropout2d
 from glassnet.nn.functional.activations import (
     celu,
     elu,
@@ -67,30 +68,49 @@ from glassnet.nn.functional.tensors import (
     pad,
     pairwise_distance,
 )
+from glassnet.ops.batch_norm import batch_norm, group_norm
+from glassnet.ops.conv import conv1d, conv2d, conv_transpose2d
+from glassnet.ops.im2col import fold, unfold
+from glassnet.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from glassnet.ops.resize import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
 
 __all__ = [
     "REDUCTIONS",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "categorical_crossentropy",
     "celu",
+    "conv1d",
+    "conv2d",
+    "conv_transpose2d",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
+    "dropout2d",
     "elu",
     "embedding",
+    "fold",
     "gelu",
+    "group_norm",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
     "huber_loss",
+    "interpolate",
     "kl_div",
     "l1_loss",
     "leaky_relu",
     "linear",
     "log_softmax",
     "logsigmoid",
+    "max_pool1d",
+    "max_pool2d",
     "mish",
     "mse_loss",
     "nll_loss",
@@ -114,4 +134,5 @@ __all__ = [
     "tanh",
     "tanhshrink",
     "threshold",
+    "unfold",
 ]
