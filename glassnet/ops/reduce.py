@@ -240,7 +240,7 @@ def prod(
         >>> import glassnet as gn
         >>> x = gn.tensor([2.0, 0.0, 3.0], requires_grad=True)
         >>> x.prod().backward()
-        >>> x.grad
+        >>> x.grad.data
         array([0., 6., 0.], dtype=float32)
     """
     axis, keepdims, _ = reduce_args("prod", dim, keepdim, axis, keepdims)

@@ -109,7 +109,7 @@ def cumprod(input: Any, dim: Any = UNSET, *, axis: Any = UNSET, dtype: Any = Non
         >>> import glassnet as gn
         >>> x = gn.tensor([2.0, 0.0, 3.0], requires_grad=True)
         >>> gn.cumprod(x, 0).sum().backward()
-        >>> x.grad
+        >>> x.grad.data
         array([1., 8., 0.], dtype=float32)
     """
     x = _prepared("cumprod", input, dtype)
