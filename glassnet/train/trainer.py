@@ -217,6 +217,7 @@ class Trainer:
                 )
         checkpoint = checkpoint_file(checkpoint_dir, resume, overwrite)
         loader_rng = get_rng(rng)
+        loader: DataLoader | _WeightedBatches
         if weights is None:
             loader = DataLoader(X, y, batch_size, shuffle=shuffle, rng=loader_rng)
         else:  # batches of sample indices (the same order), to gather X, y and the weights
