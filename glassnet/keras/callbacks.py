@@ -15,6 +15,8 @@ from glassnet.train.callbacks import (
     LambdaCallback,
     LearningRateScheduler,
     ModelCheckpoint,
+    ReduceLROnPlateau,
+    TerminateOnNaN,
 )
 from glassnet.train.history import History
 
@@ -26,4 +28,6 @@ __all__ = [
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
 ]

@@ -7,6 +7,8 @@ from glassnet.train.callbacks import (
     LambdaCallback,
     LearningRateScheduler,
     ModelCheckpoint,
+    ReduceLROnPlateau,
+    TerminateOnNaN,
 )
 from glassnet.train.history import History
 from glassnet.train.trainer import Trainer
@@ -19,5 +21,7 @@ __all__ = [
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
     "Trainer",
 ]

@@ -10,6 +10,7 @@ import csv
 import math
 import numbers
 import os
+import string
 import sys
 import warnings
 from collections.abc import Callable
@@ -32,18 +33,26 @@ def caller_stacklevel() -> int:
 
 
 class Callback:
-    """Base class: override any of the hooks."""
+    """Base class: override any of the hooks. ``self.model`` is the model being trained
+    (Keras' name), ``self.trainer`` the Trainer running it."""
 
     trainer: Any = None
 
     def set_trainer(self, trainer: Any) -> None:
         self.trainer = trainer
 
+    @property
+    def model(self) -> Any:
+        return None if self.trainer is None else self.trainer.model
+
     def on_train_begin(self, logs: dict[str, float]) -> None: ...
 
     def on_epoch_begin(self, epoch: int) -> None: ...
 
     def on_batch_end(self, batch: int, logs: dict[str, float]) -> None: ...
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, float]) -> None:
+        """Keras' name for ``on_batch_end`` (called right after it)."""
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None: ...
 
@@ -108,10 +117,14 @@ class _Monitor:
 
 
 class EarlyStopping(Callback):
-    """Stop when ``monitor`` has not improved for ``patience`` evaluated epochs.
+    """Stop when ``monitor`` has not improved (by more than ``min_delta``) for ``patience``
+    evaluated epochs, as Keras' EarlyStopping.
 
-    With ``restore_best_weights=True`` the model ends training with the weights of its best
-    epoch: the classic "keep the best model, stop when validation loss rises".
+    With ``restore_best_weights=True``, stopping puts back the weights of the best epoch: the
+    classic "keep the best model, stop when validation loss rises" (as in Keras, a run that
+    ends without stopping keeps its last weights). ``baseline``: the patience only restarts
+    on values better than it. ``start_from_epoch``: the first epochs are not watched (a
+    warm-up).
 
     Examples:
         >>> from glassnet.train import EarlyStopping
@@ -125,8 +138,20 @@ class EarlyStopping(Callback):
         min_delta: float = 0.0,
         mode: str = "auto",
         restore_best_weights: bool = False,
+        baseline: float | None = None,
+        start_from_epoch: int = 0,
+        verbose: int = 0,
     ) -> None:
         self.tracker = _Monitor("EarlyStopping", monitor, mode, min_delta)
+        if baseline is not None and not math.isfinite(baseline):
+            raise ValueError(f"EarlyStopping: baseline must be a finite number, got {baseline}")
+        if isinstance(start_from_epoch, bool) or not isinstance(start_from_epoch, numbers.Integral):
+            raise TypeError(
+                f"EarlyStopping: start_from_epoch must be an int, got {start_from_epoch!r}"
+            )
+        self.baseline: float | None = baseline
+        self.start_from_epoch: int = int(start_from_epoch)
+        self.verbose: int = verbose
         if isinstance(patience, bool) or not isinstance(patience, numbers.Integral):
             raise TypeError(f"EarlyStopping: patience must be an int, got {patience!r}")
         if patience < 0:
@@ -143,24 +168,33 @@ class EarlyStopping(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         value = self.tracker.value(logs)
-        if value is None:
+        if value is None or epoch < self.start_from_epoch:
             return
+        self.wait += 1
         if self.tracker.improves(value):
             self.tracker.best = value
             self.best_epoch = epoch
-            self.wait = 0
             if self.restore_best_weights:
                 self.best_state = self.trainer.model.state_dict()
+            if self.baseline is None or self._beats(value, self.baseline):
+                self.wait = 0
             return
-        self.wait += 1
-        if self.wait >= self.patience:
+        if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.trainer.stop_training = True
+            if self.restore_best_weights and self.best_state is not None:
+                self.trainer.model.load_state_dict(self.best_state)
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: early stopping", flush=True)
+
+    def _beats(self, value: float, reference: float) -> bool:
+        delta = self.tracker.min_delta
+        return (
+            value < reference - delta if self.tracker.mode == "min" else value > reference + delta
+        )
 
     def on_train_end(self, logs: dict[str, float]) -> None:
         self.tracker.warn_if_never_logged()
-        if self.restore_best_weights and self.best_state is not None:
-            self.trainer.model.load_state_dict(self.best_state)
 
     def state_dict(self) -> dict[str, Any]:
         return {
@@ -178,28 +212,39 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model (``gn.save``: weights and architecture) after an epoch: every epoch, or
-    only when ``monitor`` improves. ``path`` may contain ``{epoch}`` (counted from 1). Files
-    are written atomically. To resume a killed run, use ``fit(checkpoint_dir=...)`` instead.
+    """Save the model after an epoch: every epoch, or only when ``monitor`` improves
+    (``save_best_only``). As in Keras, ``filepath`` may name ``{epoch}`` (counted from 1) and
+    any logged value, with a format: ``"model-{epoch:02d}-{val_loss:.2f}.keras"``.
+
+    A keras.Sequential is saved with ``model.save`` (compile settings and optimizer state
+    included), any other model with ``gn.save``; ``save_weights_only=True`` writes the
+    weights (and architecture) alone. Files are written atomically. To resume a killed run,
+    use ``fit(checkpoint_dir=...)`` instead.
     """
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        filepath: str | os.PathLike,
         monitor: str = "val_loss",
+        verbose: int = 0,
         save_best_only: bool = False,
+        save_weights_only: bool = False,
         mode: str = "auto",
     ) -> None:
-        self.path = str(path)
+        self.path = str(filepath)
         try:
-            self.path.format(epoch=1)
-        except (KeyError, IndexError, ValueError) as error:
+            fields = [f for _, f, _, _ in string.Formatter().parse(self.path) if f is not None]
+        except ValueError as error:
+            raise ValueError(f"ModelCheckpoint: filepath {self.path!r}: {error}") from None
+        if any(not f.isidentifier() for f in fields):
             raise ValueError(
-                f"ModelCheckpoint: path {self.path!r} may hold {{epoch}} and no other "
-                f"placeholder ({type(error).__name__}: {error})"
-            ) from None
+                f"ModelCheckpoint: filepath {self.path!r} may hold {{epoch}} and logged names "
+                f"such as {{val_loss:.2f}}, got the placeholder(s) {fields}"
+            )
         self.tracker = _Monitor("ModelCheckpoint", monitor, mode, 0.0)
         self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.verbose = verbose
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self.save_best_only:
@@ -207,7 +252,20 @@ class ModelCheckpoint(Callback):
             if value is None or not self.tracker.improves(value):
                 return
             self.tracker.best = value
-        save(self.trainer.model, self.path.format(epoch=epoch + 1))
+        try:
+            path = self.path.format(**{**logs, "epoch": epoch + 1})
+        except KeyError as error:
+            raise KeyError(
+                f"ModelCheckpoint: filepath {self.path!r} names {error}, which is not logged at "
+                f"epoch {epoch + 1}; the logs have {sorted(logs)}"
+            ) from None
+        model = self.trainer.model
+        if not self.save_weights_only and hasattr(model, "save_weights"):
+            model.save(path)  # a Keras model: compile settings and optimizer state too
+        else:
+            save(model, path)
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: saving model to {path}", flush=True)
 
     def on_train_end(self, logs: dict[str, float]) -> None:
         if self.save_best_only:
@@ -327,3 +385,86 @@ class LambdaCallback(Callback):
         for name, hook in hooks.items():
             if hook is not None:
                 setattr(self, name, hook)
+
+
+class ReduceLROnPlateau(Callback):
+    """Keras' ReduceLROnPlateau: multiply the learning rate by ``factor`` once ``monitor``
+    has not improved by more than ``min_delta`` for ``patience`` evaluated epochs; then wait
+    ``cooldown`` epochs before counting again. Rates never go below ``min_lr``. The rate is
+    logged as "learning_rate".
+
+    Examples:
+        >>> from glassnet.train import ReduceLROnPlateau
+        >>> reduce = ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2)
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 10,
+        verbose: int = 0,
+        mode: str = "auto",
+        min_delta: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+    ) -> None:
+        if not 0.0 <= factor < 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1), got {factor}")
+        for name, value in (("patience", patience), ("cooldown", cooldown)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                raise ValueError(f"ReduceLROnPlateau: {name} must be an int >= 0, got {value!r}")
+        self.tracker = _Monitor("ReduceLROnPlateau", monitor, mode, min_delta)
+        self.factor, self.patience, self.verbose = float(factor), int(patience), verbose
+        self.cooldown, self.min_lr = int(cooldown), float(min_lr)
+        self.wait = self.cooldown_counter = 0
+
+    def on_train_begin(self, logs: dict[str, float]) -> None:
+        self.tracker.best = math.inf if self.tracker.mode == "min" else -math.inf
+        self.wait = self.cooldown_counter = 0
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        groups = self.trainer.optimizer.param_groups
+        logs["learning_rate"] = groups[0]["lr"]
+        value = self.tracker.value(logs)
+        if value is None:
+            return
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self.tracker.improves(value):
+            self.tracker.best = value
+            self.wait = 0
+        elif self.cooldown_counter <= 0:
+            self.wait += 1
+            if self.wait >= self.patience:
+                for group in groups:
+                    if group["lr"] > self.min_lr:
+                        group["lr"] = max(group["lr"] * self.factor, self.min_lr)
+                if self.verbose:
+                    print(f"Epoch {epoch + 1}: reducing learning rate to {groups[0]['lr']}.")
+                self.cooldown_counter = self.cooldown
+                self.wait = 0
+
+    def on_train_end(self, logs: dict[str, float]) -> None:
+        self.tracker.warn_if_never_logged()
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": self.tracker.best, "wait": self.wait, "cooldown": self.cooldown_counter}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.tracker.best, self.wait = state["best"], state["wait"]
+        self.cooldown_counter = state["cooldown"]
+
+
+class TerminateOnNaN(Callback):
+    """Stop training, as Keras does, at the first batch whose loss is NaN or inf (without
+    it, ``fit`` raises FloatingPointError there). The step with that loss is not taken."""
+
+    terminates_on_nan = True
+
+    def on_batch_end(self, batch: int, logs: dict[str, float]) -> None:
+        loss = logs.get("loss")
+        if loss is not None and not math.isfinite(loss):
+            print(f"Batch {batch}: Invalid loss, terminating training", flush=True)
+            self.trainer.stop_training = True

@@ -262,11 +262,19 @@ class Trainer:
         self.model.train()
         total, count = 0.0, 0
         outputs, targets = [], []
+        terminate_on_nan = any(getattr(c, "terminates_on_nan", False) for c in callbacks)
         for batch, (xb, yb, *weights) in enumerate(loader):
             self.batch = batch
-            value, output = (
-                self.train_step(xb, yb, weights[0]) if weights else self.train_step(xb, yb)
-            )
+            try:
+                value, output = (
+                    self.train_step(xb, yb, weights[0]) if weights else self.train_step(xb, yb)
+                )
+            except FloatingPointError:
+                if not terminate_on_nan:
+                    raise
+                for callback in callbacks:  # TerminateOnNaN stops here, the step not taken
+                    callback.on_batch_end(batch, {"loss": math.nan})
+                return {"loss": math.nan}
             total += value * len(xb)
             count += len(xb)
             if self.metrics:
@@ -275,6 +283,9 @@ class Trainer:
             progress.batch_end(value)
             for callback in callbacks:
                 callback.on_batch_end(batch, {"loss": value})
+                callback.on_train_batch_end(batch, {"loss": value})
+            if self.stop_training:
+                break  # a callback stopped training in the middle of the epoch
         self._check_weights_finite()
         logs = {"loss": total / count}
         if self.metrics:

@@ -162,8 +162,8 @@ def test_bad_callback_arguments_are_named():
         EarlyStopping(patience=2.5)
     with pytest.raises(ValueError, match="EarlyStopping: mode must be"):
         EarlyStopping(mode="best")
-    with pytest.raises(ValueError, match=r"may hold \{epoch\} and no other placeholder"):
-        ModelCheckpoint("model-{loss:.2f}.npz")
+    with pytest.raises(ValueError, match=r"may hold \{epoch\} and logged names"):
+        ModelCheckpoint("model-{0}.npz")
     with pytest.raises(TypeError, match="schedule must be a function"):
         LearningRateScheduler(0.01)
 
