@@ -15,10 +15,10 @@ from glassnet.train.callbacks import (
     LambdaCallback,
     LearningRateScheduler,
     ModelCheckpoint,
-    ReduceLROnPlateau,
     TerminateOnNaN,
 )
 from glassnet.train.history import History
+from glassnet.train.reduce_lr import ReduceLROnPlateau
 
 __all__ = [
     "CSVLogger",

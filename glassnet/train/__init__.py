@@ -7,10 +7,10 @@ from glassnet.train.callbacks import (
     LambdaCallback,
     LearningRateScheduler,
     ModelCheckpoint,
-    ReduceLROnPlateau,
     TerminateOnNaN,
 )
 from glassnet.train.history import History
+from glassnet.train.reduce_lr import ReduceLROnPlateau
 from glassnet.train.trainer import Trainer
 
 __all__ = [

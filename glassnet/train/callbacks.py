@@ -7,6 +7,7 @@ set ``trainer.stop_training = True`` to end training after the current epoch.
 from __future__ import annotations
 
 import csv
+import inspect
 import math
 import numbers
 import os
@@ -282,7 +283,8 @@ class LearningRateScheduler(Callback):
     """Set the learning rate each epoch from ``schedule(epoch, lr) -> lr``, or step an
     ``optim.lr_scheduler`` object at the end of each epoch."""
 
-    def __init__(self, schedule: Any) -> None:
+    def __init__(self, schedule: Any, verbose: int = 0) -> None:
+        self.verbose = verbose
         if not (callable(schedule) or hasattr(schedule, "step")):
             raise TypeError(
                 "LearningRateScheduler: schedule must be a function (epoch, lr) -> lr or an "
@@ -293,7 +295,10 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch: int) -> None:
         if callable(self.schedule) and not hasattr(self.schedule, "step"):
             for group in self.trainer.optimizer.param_groups:
-                given = self.schedule(epoch, group["lr"])
+                if _positional_count(self.schedule) >= 2:
+                    given = self.schedule(epoch, group["lr"])
+                else:  # Keras also takes schedule(epoch)
+                    given = self.schedule(epoch)
                 try:
                     lr = float(given)
                 except (TypeError, ValueError):
@@ -327,9 +332,12 @@ class CSVLogger(Callback):
     under the union of both runs' columns.
     """
 
-    def __init__(self, path: str | os.PathLike, append: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike, separator: str = ",", append: bool = False) -> None:
+        if isinstance(separator, bool):  # CSVLogger(path, True): the old place of append
+            separator, append = ",", separator
         self.path = str(path)
         self.append = append
+        self.separator = separator
 
     def on_train_begin(self, logs: dict[str, float]) -> None:
         self.keys: list[str] | None = None
@@ -343,7 +351,7 @@ class CSVLogger(Callback):
         if not os.path.exists(self.path):
             return [], []
         with open(self.path, newline="") as f:
-            reader = csv.DictReader(f)
+            reader = csv.DictReader(f, delimiter=self.separator)
             rows = list(reader)
             return [k for k in reader.fieldnames or [] if k != "epoch"], rows
 
@@ -356,16 +364,21 @@ class CSVLogger(Callback):
             _, rows = self._read()
             self.keys = [*self.keys, *new_keys]
             with open(self.path, "w", newline="") as f:
-                writer = csv.DictWriter(f, ["epoch", *self.keys], restval="")
+                writer = csv.DictWriter(
+                    f, ["epoch", *self.keys], restval="", delimiter=self.separator
+                )
                 writer.writeheader()
                 writer.writerows([*rows, row])
             return
         with open(self.path, "a", newline="") as f:
-            csv.DictWriter(f, ["epoch", *self.keys], restval="").writerow(row)
+            csv.DictWriter(f, ["epoch", *self.keys], restval="", delimiter=self.separator).writerow(
+                row
+            )
 
 
 class LambdaCallback(Callback):
-    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``."""
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``;
+    ``on_epoch_begin`` may take ``(epoch)`` or Keras' ``(epoch, logs)``."""
 
     def __init__(
         self,
@@ -374,6 +387,7 @@ class LambdaCallback(Callback):
         on_batch_end: Callable[..., Any] | None = None,
         on_epoch_end: Callable[..., Any] | None = None,
         on_train_end: Callable[..., Any] | None = None,
+        on_train_batch_end: Callable[..., Any] | None = None,
     ) -> None:
         hooks = {
             "on_train_begin": on_train_begin,
@@ -385,76 +399,20 @@ class LambdaCallback(Callback):
         for name, hook in hooks.items():
             if hook is not None:
                 setattr(self, name, hook)
+        if on_epoch_begin is not None and _positional_count(on_epoch_begin) >= 2:
+            self.on_epoch_begin = lambda epoch: on_epoch_begin(epoch, {})  # type: ignore[method-assign]
+        if on_train_batch_end is not None:
+            self.on_train_batch_end = on_train_batch_end  # type: ignore[method-assign]
 
 
-class ReduceLROnPlateau(Callback):
-    """Keras' ReduceLROnPlateau: multiply the learning rate by ``factor`` once ``monitor``
-    has not improved by more than ``min_delta`` for ``patience`` evaluated epochs; then wait
-    ``cooldown`` epochs before counting again. Rates never go below ``min_lr``. The rate is
-    logged as "learning_rate".
-
-    Examples:
-        >>> from glassnet.train import ReduceLROnPlateau
-        >>> reduce = ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2)
-    """
-
-    def __init__(
-        self,
-        monitor: str = "val_loss",
-        factor: float = 0.1,
-        patience: int = 10,
-        verbose: int = 0,
-        mode: str = "auto",
-        min_delta: float = 1e-4,
-        cooldown: int = 0,
-        min_lr: float = 0.0,
-    ) -> None:
-        if not 0.0 <= factor < 1.0:
-            raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1), got {factor}")
-        for name, value in (("patience", patience), ("cooldown", cooldown)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-                raise ValueError(f"ReduceLROnPlateau: {name} must be an int >= 0, got {value!r}")
-        self.tracker = _Monitor("ReduceLROnPlateau", monitor, mode, min_delta)
-        self.factor, self.patience, self.verbose = float(factor), int(patience), verbose
-        self.cooldown, self.min_lr = int(cooldown), float(min_lr)
-        self.wait = self.cooldown_counter = 0
-
-    def on_train_begin(self, logs: dict[str, float]) -> None:
-        self.tracker.best = math.inf if self.tracker.mode == "min" else -math.inf
-        self.wait = self.cooldown_counter = 0
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        groups = self.trainer.optimizer.param_groups
-        logs["learning_rate"] = groups[0]["lr"]
-        value = self.tracker.value(logs)
-        if value is None:
-            return
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.wait = 0
-        if self.tracker.improves(value):
-            self.tracker.best = value
-            self.wait = 0
-        elif self.cooldown_counter <= 0:
-            self.wait += 1
-            if self.wait >= self.patience:
-                for group in groups:
-                    if group["lr"] > self.min_lr:
-                        group["lr"] = max(group["lr"] * self.factor, self.min_lr)
-                if self.verbose:
-                    print(f"Epoch {epoch + 1}: reducing learning rate to {groups[0]['lr']}.")
-                self.cooldown_counter = self.cooldown
-                self.wait = 0
-
-    def on_train_end(self, logs: dict[str, float]) -> None:
-        self.tracker.warn_if_never_logged()
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"best": self.tracker.best, "wait": self.wait, "cooldown": self.cooldown_counter}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.tracker.best, self.wait = state["best"], state["wait"]
-        self.cooldown_counter = state["cooldown"]
+def _positional_count(function: Callable[..., Any]) -> int:
+    """How many positional arguments ``function`` takes (Keras' hooks take ``logs`` too)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return 1
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in kinds for p in parameters)
 
 
 class TerminateOnNaN(Callback):

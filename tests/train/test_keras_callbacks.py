@@ -126,3 +126,28 @@ def test_callback_model_is_the_model_being_trained():
     model.compile("sgd", "mse")
     history = model.fit(np.ones((2, 1)), np.ones(2), epochs=5, verbose=0, callbacks=[Watcher()])
     assert seen == [model] and len(history.epoch) == 1
+
+
+def test_keras_forms_of_lambda_callback_schedule_and_csv_logger(tmp_path):
+    import csv
+
+    from glassnet.train import CSVLogger, LambdaCallback, LearningRateScheduler
+
+    model = nn.Sequential(nn.Linear(1, 1, rng=0)).compile("sgd", "mse", lr=0.5)
+    seen = []
+    hooks = LambdaCallback(
+        on_epoch_begin=lambda epoch, logs: seen.append(("begin", epoch, logs)),
+        on_train_batch_end=lambda batch, logs: seen.append(("batch", batch)),
+    )
+    rates = []
+    schedule = LearningRateScheduler(lambda epoch: 0.1 * (epoch + 1), verbose=0)
+    watch = LambdaCallback(on_epoch_end=lambda e, logs: rates.append(logs["lr"]))
+    path = tmp_path / "log.csv"
+    model.fit(
+        np.ones((2, 1)), np.ones(2), epochs=2, batch_size=2, verbose=0,
+        callbacks=[hooks, schedule, watch, CSVLogger(path, separator=";")],
+    )  # fmt: skip
+    assert seen == [("begin", 0, {}), ("batch", 0), ("begin", 1, {}), ("batch", 0)]
+    assert rates == pytest.approx([0.1, 0.2])
+    rows = list(csv.reader(path.open(), delimiter=";"))
+    assert rows[0] == ["epoch", "loss", "lr"] and len(rows) == 3
