@@ -158,13 +158,16 @@ class Dense(KerasLayer, nn.Dense):
             rng=rng,
         )
         self.units = units
+        self.use_bias = bool(use_bias)
 
     def get_config(self) -> dict[str, Any]:
+        # the input size from the kernel, (in, units), rather than from nn.Dense's internals
+        kernel = next(iter(self.parameters()), None)
         return {
             "units": self.units,
             "activation": self.activation,
-            "use_bias": self.linear.use_bias,
-            "input_dim": self.linear.in_features,
+            "use_bias": self.use_bias,
+            "input_dim": None if kernel is None else int(kernel.shape[0]),
             "name": self.name,
         }
 
