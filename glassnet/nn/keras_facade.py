@@ -12,6 +12,26 @@ from typing import Any
 import numpy as np
 
 
+class Scores(list):
+    """``[loss, *metrics]``, as Keras' evaluate returns them; indexing it by a name (the dict
+    glassnet's evaluate used to return) is an error saying how to get the dict.
+
+    Examples:
+        >>> Scores([0.5, 0.9])["loss"]  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: evaluate returns [loss, *metrics] as Keras does; for scores by name call ...
+    """
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, str):
+            raise TypeError(
+                "evaluate returns [loss, *metrics] as Keras does; for scores by name call "
+                "evaluate(..., return_dict=True)"
+            )
+        return super().__getitem__(index)
+
+
 class KerasFacade:
     """``compile``/``fit``/``evaluate``/``predict``, mixed into every Module."""
 
@@ -72,7 +92,7 @@ class KerasFacade:
             return scores
         if len(scores) == 1:
             return scores["loss"]
-        return list(scores.values())
+        return Scores(scores.values())
 
     def predict(self, X: Any, batch_size: int = 1000, verbose: int = 0) -> np.ndarray:
         """Outputs for X in batches, without a graph, in eval mode (the mode is restored).

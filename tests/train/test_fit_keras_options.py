@@ -116,4 +116,6 @@ def test_evaluate_returns_keras_scalar_list_or_dict():
     scores = with_metrics.evaluate(X, y, return_dict=True)
     assert values == [scores["loss"], scores["accuracy"], scores["acc"]]
     assert values[0] == pytest.approx(loss)
+    with pytest.raises(TypeError, match=r"return_dict=True"):
+        values["accuracy"]  # the old dict habit gets a pointer to the dict
     assert with_metrics.predict(X, verbose=0).shape == (2, 2)
