@@ -14,8 +14,8 @@ Examples:
     [[0, 1], [4, 9], [16]]
 """
 
-from glassnet.data.dataloader import DataLoader
 from glassnet.utils.collate import default_collate, default_convert
+from glassnet.utils.dataloader import DataLoader
 from glassnet.utils.datasets import (
     ConcatDataset,
     Dataset,
