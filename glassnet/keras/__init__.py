@@ -10,9 +10,9 @@ convolution layers, ...) is missing by name: an AttributeError, never a silent s
 Examples:
     >>> from glassnet import keras
     >>> model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
-    >>> _ = model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    >>> _ = model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.3), loss="mse")
     >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]); y = X.sum(axis=1)
-    >>> _ = model.fit(X, y, epochs=200, verbose=0)
+    >>> _ = model.fit(X, y, epochs=300, verbose=0)
     >>> bool(model.evaluate(X, y, verbose=0) < 1e-3)
     True
 """
