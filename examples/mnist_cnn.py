@@ -59,8 +59,8 @@ def main() -> None:
     model.fit(X_train, y_train, epochs=args.epochs, batch_size=args.batch_size, rng=0, verbose=2)
     seconds = time.perf_counter() - started
     print(f"{seconds:.1f}s of training, {seconds / args.epochs:.1f}s per epoch")
-    scores = model.evaluate(X_test, y_test)
-    print(f"test loss {scores['loss']:.4f}, test accuracy {scores['accuracy']:.4f}")
+    loss, accuracy = model.evaluate(X_test, y_test)  # Keras' order: the loss, then the metrics
+    print(f"test loss {loss:.4f}, test accuracy {accuracy:.4f}")
 
 
 if __name__ == "__main__":

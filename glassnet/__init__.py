@@ -86,7 +86,19 @@ from glassnet.rng import Generator, default_generator, initial_seed, manual_seed
 from glassnet.io import load, save
 from glassnet.onnx_export import export_onnx
 from glassnet.utility import is_floating_point, is_tensor, numel, set_printoptions
-from glassnet import autograd, cuda, data, metrics, nn, optim, scalar, train, viz  # on the core
+from glassnet import (
+    autograd,
+    cuda,
+    data,
+    keras,
+    metrics,
+    nn,
+    optim,
+    scalar,
+    train,
+    utils,
+    viz,
+)  # on the core
 
 __version__ = "0.1.0"
 
@@ -173,6 +185,8 @@ __all__ = [
     "scalar",
     "train",
     "viz",
+    "keras",
+    "utils",
     *_ops_all,
 ]
 

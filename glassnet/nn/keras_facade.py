@@ -12,6 +12,26 @@ from typing import Any
 import numpy as np
 
 
+class Scores(list):
+    """``[loss, *metrics]``, as Keras' evaluate returns them; indexing it by a name (the dict
+    glassnet's evaluate used to return) is an error saying how to get the dict.
+
+    Examples:
+        >>> Scores([0.5, 0.9])["loss"]  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: evaluate returns [loss, *metrics] as Keras does; for scores by name call ...
+    """
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, str):
+            raise TypeError(
+                "evaluate returns [loss, *metrics] as Keras does; for scores by name call "
+                "evaluate(..., return_dict=True)"
+            )
+        return super().__getitem__(index)
+
+
 class KerasFacade:
     """``compile``/``fit``/``evaluate``/``predict``, mixed into every Module."""
 
@@ -47,12 +67,36 @@ class KerasFacade:
         """Train (see ``glassnet.train.Trainer.fit`` for the options); returns a History."""
         return self._compiled().fit(X, y, **options)
 
-    def evaluate(self, X: Any, y: Any, batch_size: int | None = None) -> dict[str, Any]:
-        """Loss and metrics on (X, y), as a dict."""
-        return self._compiled().evaluate(X, y, batch_size)
+    def evaluate(
+        self,
+        X: Any,
+        y: Any,
+        batch_size: int | None = None,
+        verbose: int = 0,
+        return_dict: bool = False,
+    ) -> Any:
+        """The loss and metrics on (X, y), as Keras returns them: the loss alone (a float)
+        when no metrics were compiled, else the list ``[loss, *metrics]`` in the compiled order,
+        so ``loss, acc = model.evaluate(X, y)`` works; ``return_dict=True`` gives the dict
+        ``{"loss": ..., "accuracy": ...}``. ``verbose`` is accepted; nothing is printed.
 
-    def predict(self, X: Any, batch_size: int = 1000) -> np.ndarray:
-        """Outputs for X in batches, without a graph, in eval mode (the mode is restored)."""
+        Examples:
+            >>> from glassnet import nn
+            >>> model = nn.Sequential(nn.Dense(2, 2, rng=0)).compile("sgd", metrics=["accuracy"])
+            >>> loss, accuracy = model.evaluate(np.eye(2), np.array([0, 1]))
+            >>> sorted(model.evaluate(np.eye(2), np.array([0, 1]), return_dict=True))
+            ['accuracy', 'loss']
+        """
+        scores = self._compiled().evaluate(X, y, batch_size)
+        if return_dict:
+            return scores
+        if len(scores) == 1:
+            return scores["loss"]
+        return Scores(scores.values())
+
+    def predict(self, X: Any, batch_size: int = 1000, verbose: int = 0) -> np.ndarray:
+        """Outputs for X in batches, without a graph, in eval mode (the mode is restored).
+        ``verbose`` is accepted, as Keras', and prints nothing."""
         from glassnet.train import Trainer
 
         trainer = self.__dict__.get("_trainer") or Trainer(self, None, None)  # type: ignore[arg-type]

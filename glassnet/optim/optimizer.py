@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd import graph
+from glassnet.errors import ShapeError
 from glassnet.tensor import Tensor
 
 #: Hyperparameters that must not be negative (a negative lr climbs the loss).
@@ -97,20 +98,34 @@ class Optimizer:
             if name == "betas" and not 0.0 <= v < 1.0:
                 raise ValueError(f"{type(self).__name__}: betas must lie in [0, 1), got {value}")
 
-    def zero_grad(self) -> None:
-        """Forget the gradients of every parameter this optimizer updates."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of every parameter this optimizer updates: set them to None
+        (PyTorch's default), or with ``set_to_none=False`` fill them with zeros in place."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    np.asarray(p.grad)[...] = 0
 
-    def step(self) -> None:
-        """Update every parameter that has a gradient and is not frozen."""
+    def step(self, closure: Any = None) -> Any:
+        """Update every parameter that has a gradient and is not frozen. ``closure``, as in
+        PyTorch, re-evaluates the model and returns the loss (called first, with gradients
+        on); the step returns that loss. A group with ``maximize=True`` climbs instead."""
+        loss = None
+        if closure is not None:
+            from glassnet.autograd import enable_grad
+
+            with enable_grad():
+                loss = closure()
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None or not p.requires_grad:
                     continue
                 state = self.state.setdefault(id(p), {})
                 grad = np.asarray(p.grad)
+                if group.get("maximize"):
+                    grad = -grad  # before weight decay, as PyTorch
                 if p.data.dtype.itemsize >= 4:
                     self.update(p.data, grad.astype(p.data.dtype, copy=False), state, group)
                 else:  # half precision: compute in float32, then round into the parameter
@@ -118,6 +133,7 @@ class Optimizer:
                     self.update(param, grad.astype(np.float32), state, group)
                     p.data[...] = param
                 graph.bump_version(p)
+        return loss
 
     def scratch(self, like: np.ndarray) -> np.ndarray:
         """A reusable array of ``like``'s shape and dtype for an update's intermediate values.
@@ -162,15 +178,32 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what ``state_dict`` saved, into an optimizer over the same parameters."""
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError(f"{name}: expected a dict with 'state' and 'param_groups'")
         groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups) or any(
-            len(g["params"]) != len(mine["params"]) for g, mine in zip(groups, self.param_groups)
-        ):
+        if len(groups) != len(self.param_groups):
             raise ValueError(
-                f"{type(self).__name__}.load_state_dict: the saved parameter groups do not match "
-                "this optimizer's (different number of groups or parameters)"
+                f"{name}: loaded state dict has {len(groups)} parameter groups, this optimizer "
+                f"has {len(self.param_groups)}"
             )
+        for i, (g, mine) in enumerate(zip(groups, self.param_groups)):
+            if len(g["params"]) != len(mine["params"]):
+                raise ValueError(
+                    f"{name}: loaded parameter group {i} has {len(g['params'])} parameters, "
+                    f"this optimizer's has {len(mine['params'])}"
+                )
         params = self._all_params()
+        for i, s in state_dict["state"].items():
+            if not 0 <= int(i) < len(params):
+                raise ValueError(f"{name}: state for parameter {i}, but there are {len(params)}")
+            for key, value in s.items():
+                shape = np.shape(value)
+                if isinstance(value, np.ndarray) and shape not in ((), params[int(i)].shape):
+                    raise ShapeError(
+                        f"{name}: state {key!r} of parameter {i} has shape {shape}, the "
+                        f"parameter {params[int(i)].shape}"
+                    )
         for saved, mine in zip(groups, self.param_groups):
             mine.update({k: v for k, v in saved.items() if k != "params"})
         self.state = {}

@@ -30,6 +30,7 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(
             lr=lr,
@@ -38,6 +39,7 @@ class RMSprop(Optimizer):
             weight_decay=weight_decay,
             momentum=momentum,
             centered=centered,
+            maximize=maximize,
         )
         if alpha > 1:
             raise ValueError(f"RMSprop: alpha must lie in [0, 1], got {alpha}")

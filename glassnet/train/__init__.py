@@ -7,8 +7,10 @@ from glassnet.train.callbacks import (
     LambdaCallback,
     LearningRateScheduler,
     ModelCheckpoint,
+    TerminateOnNaN,
 )
 from glassnet.train.history import History
+from glassnet.train.reduce_lr import ReduceLROnPlateau
 from glassnet.train.trainer import Trainer
 
 __all__ = [
@@ -19,5 +21,7 @@ __all__ = [
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
     "Trainer",
 ]

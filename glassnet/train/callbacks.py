@@ -7,9 +7,11 @@ set ``trainer.stop_training = True`` to end training after the current epoch.
 from __future__ import annotations
 
 import csv
+import inspect
 import math
 import numbers
 import os
+import string
 import sys
 import warnings
 from collections.abc import Callable
@@ -32,18 +34,26 @@ def caller_stacklevel() -> int:
 
 
 class Callback:
-    """Base class: override any of the hooks."""
+    """Base class: override any of the hooks. ``self.model`` is the model being trained
+    (Keras' name), ``self.trainer`` the Trainer running it."""
 
     trainer: Any = None
 
     def set_trainer(self, trainer: Any) -> None:
         self.trainer = trainer
 
+    @property
+    def model(self) -> Any:
+        return None if self.trainer is None else self.trainer.model
+
     def on_train_begin(self, logs: dict[str, float]) -> None: ...
 
     def on_epoch_begin(self, epoch: int) -> None: ...
 
     def on_batch_end(self, batch: int, logs: dict[str, float]) -> None: ...
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, float]) -> None:
+        """Keras' name for ``on_batch_end`` (called right after it)."""
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None: ...
 
@@ -108,10 +118,14 @@ class _Monitor:
 
 
 class EarlyStopping(Callback):
-    """Stop when ``monitor`` has not improved for ``patience`` evaluated epochs.
+    """Stop when ``monitor`` has not improved (by more than ``min_delta``) for ``patience``
+    evaluated epochs, as Keras' EarlyStopping.
 
-    With ``restore_best_weights=True`` the model ends training with the weights of its best
-    epoch: the classic "keep the best model, stop when validation loss rises".
+    With ``restore_best_weights=True``, stopping puts back the weights of the best epoch: the
+    classic "keep the best model, stop when validation loss rises" (as in Keras, a run that
+    ends without stopping keeps its last weights). ``baseline``: the patience only restarts
+    on values better than it. ``start_from_epoch``: the first epochs are not watched (a
+    warm-up).
 
     Examples:
         >>> from glassnet.train import EarlyStopping
@@ -125,8 +139,20 @@ class EarlyStopping(Callback):
         min_delta: float = 0.0,
         mode: str = "auto",
         restore_best_weights: bool = False,
+        baseline: float | None = None,
+        start_from_epoch: int = 0,
+        verbose: int = 0,
     ) -> None:
         self.tracker = _Monitor("EarlyStopping", monitor, mode, min_delta)
+        if baseline is not None and not math.isfinite(baseline):
+            raise ValueError(f"EarlyStopping: baseline must be a finite number, got {baseline}")
+        if isinstance(start_from_epoch, bool) or not isinstance(start_from_epoch, numbers.Integral):
+            raise TypeError(
+                f"EarlyStopping: start_from_epoch must be an int, got {start_from_epoch!r}"
+            )
+        self.baseline: float | None = baseline
+        self.start_from_epoch: int = int(start_from_epoch)
+        self.verbose: int = verbose
         if isinstance(patience, bool) or not isinstance(patience, numbers.Integral):
             raise TypeError(f"EarlyStopping: patience must be an int, got {patience!r}")
         if patience < 0:
@@ -143,24 +169,33 @@ class EarlyStopping(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         value = self.tracker.value(logs)
-        if value is None:
+        if value is None or epoch < self.start_from_epoch:
             return
+        self.wait += 1
         if self.tracker.improves(value):
             self.tracker.best = value
             self.best_epoch = epoch
-            self.wait = 0
             if self.restore_best_weights:
                 self.best_state = self.trainer.model.state_dict()
+            if self.baseline is None or self._beats(value, self.baseline):
+                self.wait = 0
             return
-        self.wait += 1
-        if self.wait >= self.patience:
+        if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.trainer.stop_training = True
+            if self.restore_best_weights and self.best_state is not None:
+                self.trainer.model.load_state_dict(self.best_state)
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: early stopping", flush=True)
+
+    def _beats(self, value: float, reference: float) -> bool:
+        delta = self.tracker.min_delta
+        return (
+            value < reference - delta if self.tracker.mode == "min" else value > reference + delta
+        )
 
     def on_train_end(self, logs: dict[str, float]) -> None:
         self.tracker.warn_if_never_logged()
-        if self.restore_best_weights and self.best_state is not None:
-            self.trainer.model.load_state_dict(self.best_state)
 
     def state_dict(self) -> dict[str, Any]:
         return {
@@ -178,28 +213,39 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model (``gn.save``: weights and architecture) after an epoch: every epoch, or
-    only when ``monitor`` improves. ``path`` may contain ``{epoch}`` (counted from 1). Files
-    are written atomically. To resume a killed run, use ``fit(checkpoint_dir=...)`` instead.
+    """Save the model after an epoch: every epoch, or only when ``monitor`` improves
+    (``save_best_only``). As in Keras, ``filepath`` may name ``{epoch}`` (counted from 1) and
+    any logged value, with a format: ``"model-{epoch:02d}-{val_loss:.2f}.keras"``.
+
+    A keras.Sequential is saved with ``model.save`` (compile settings and optimizer state
+    included), any other model with ``gn.save``; ``save_weights_only=True`` writes the
+    weights (and architecture) alone. Files are written atomically. To resume a killed run,
+    use ``fit(checkpoint_dir=...)`` instead.
     """
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        filepath: str | os.PathLike,
         monitor: str = "val_loss",
+        verbose: int = 0,
         save_best_only: bool = False,
+        save_weights_only: bool = False,
         mode: str = "auto",
     ) -> None:
-        self.path = str(path)
+        self.path = str(filepath)
         try:
-            self.path.format(epoch=1)
-        except (KeyError, IndexError, ValueError) as error:
+            fields = [f for _, f, _, _ in string.Formatter().parse(self.path) if f is not None]
+        except ValueError as error:
+            raise ValueError(f"ModelCheckpoint: filepath {self.path!r}: {error}") from None
+        if any(not f.isidentifier() for f in fields):
             raise ValueError(
-                f"ModelCheckpoint: path {self.path!r} may hold {{epoch}} and no other "
-                f"placeholder ({type(error).__name__}: {error})"
-            ) from None
+                f"ModelCheckpoint: filepath {self.path!r} may hold {{epoch}} and logged names "
+                f"such as {{val_loss:.2f}}, got the placeholder(s) {fields}"
+            )
         self.tracker = _Monitor("ModelCheckpoint", monitor, mode, 0.0)
         self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.verbose = verbose
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self.save_best_only:
@@ -207,7 +253,20 @@ class ModelCheckpoint(Callback):
             if value is None or not self.tracker.improves(value):
                 return
             self.tracker.best = value
-        save(self.trainer.model, self.path.format(epoch=epoch + 1))
+        try:
+            path = self.path.format(**{**logs, "epoch": epoch + 1})
+        except KeyError as error:
+            raise KeyError(
+                f"ModelCheckpoint: filepath {self.path!r} names {error}, which is not logged at "
+                f"epoch {epoch + 1}; the logs have {sorted(logs)}"
+            ) from None
+        model = self.trainer.model
+        if not self.save_weights_only and hasattr(model, "save_weights"):
+            model.save(path)  # a Keras model: compile settings and optimizer state too
+        else:
+            save(model, path)
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: saving model to {path}", flush=True)
 
     def on_train_end(self, logs: dict[str, float]) -> None:
         if self.save_best_only:
@@ -224,7 +283,8 @@ class LearningRateScheduler(Callback):
     """Set the learning rate each epoch from ``schedule(epoch, lr) -> lr``, or step an
     ``optim.lr_scheduler`` object at the end of each epoch."""
 
-    def __init__(self, schedule: Any) -> None:
+    def __init__(self, schedule: Any, verbose: int = 0) -> None:
+        self.verbose = verbose
         if not (callable(schedule) or hasattr(schedule, "step")):
             raise TypeError(
                 "LearningRateScheduler: schedule must be a function (epoch, lr) -> lr or an "
@@ -235,7 +295,10 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch: int) -> None:
         if callable(self.schedule) and not hasattr(self.schedule, "step"):
             for group in self.trainer.optimizer.param_groups:
-                given = self.schedule(epoch, group["lr"])
+                if _positional_count(self.schedule) >= 2:
+                    given = self.schedule(epoch, group["lr"])
+                else:  # Keras also takes schedule(epoch)
+                    given = self.schedule(epoch)
                 try:
                     lr = float(given)
                 except (TypeError, ValueError):
@@ -269,9 +332,12 @@ class CSVLogger(Callback):
     under the union of both runs' columns.
     """
 
-    def __init__(self, path: str | os.PathLike, append: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike, separator: str = ",", append: bool = False) -> None:
+        if isinstance(separator, bool):  # CSVLogger(path, True): the old place of append
+            separator, append = ",", separator
         self.path = str(path)
         self.append = append
+        self.separator = separator
 
     def on_train_begin(self, logs: dict[str, float]) -> None:
         self.keys: list[str] | None = None
@@ -285,7 +351,7 @@ class CSVLogger(Callback):
         if not os.path.exists(self.path):
             return [], []
         with open(self.path, newline="") as f:
-            reader = csv.DictReader(f)
+            reader = csv.DictReader(f, delimiter=self.separator)
             rows = list(reader)
             return [k for k in reader.fieldnames or [] if k != "epoch"], rows
 
@@ -298,16 +364,21 @@ class CSVLogger(Callback):
             _, rows = self._read()
             self.keys = [*self.keys, *new_keys]
             with open(self.path, "w", newline="") as f:
-                writer = csv.DictWriter(f, ["epoch", *self.keys], restval="")
+                writer = csv.DictWriter(
+                    f, ["epoch", *self.keys], restval="", delimiter=self.separator
+                )
                 writer.writeheader()
                 writer.writerows([*rows, row])
             return
         with open(self.path, "a", newline="") as f:
-            csv.DictWriter(f, ["epoch", *self.keys], restval="").writerow(row)
+            csv.DictWriter(f, ["epoch", *self.keys], restval="", delimiter=self.separator).writerow(
+                row
+            )
 
 
 class LambdaCallback(Callback):
-    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``."""
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``;
+    ``on_epoch_begin`` may take ``(epoch)`` or Keras' ``(epoch, logs)``."""
 
     def __init__(
         self,
@@ -316,6 +387,7 @@ class LambdaCallback(Callback):
         on_batch_end: Callable[..., Any] | None = None,
         on_epoch_end: Callable[..., Any] | None = None,
         on_train_end: Callable[..., Any] | None = None,
+        on_train_batch_end: Callable[..., Any] | None = None,
     ) -> None:
         hooks = {
             "on_train_begin": on_train_begin,
@@ -327,3 +399,30 @@ class LambdaCallback(Callback):
         for name, hook in hooks.items():
             if hook is not None:
                 setattr(self, name, hook)
+        if on_epoch_begin is not None and _positional_count(on_epoch_begin) >= 2:
+            self.on_epoch_begin = lambda epoch: on_epoch_begin(epoch, {})  # type: ignore[method-assign]
+        if on_train_batch_end is not None:
+            self.on_train_batch_end = on_train_batch_end  # type: ignore[method-assign]
+
+
+def _positional_count(function: Callable[..., Any]) -> int:
+    """How many positional arguments ``function`` takes (Keras' hooks take ``logs`` too)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return 1
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in kinds for p in parameters)
+
+
+class TerminateOnNaN(Callback):
+    """Stop training, as Keras does, at the first batch whose loss is NaN or inf (without
+    it, ``fit`` raises FloatingPointError there). The step with that loss is not taken."""
+
+    terminates_on_nan = True
+
+    def on_batch_end(self, batch: int, logs: dict[str, float]) -> None:
+        loss = logs.get("loss")
+        if loss is not None and not math.isfinite(loss):
+            print(f"Batch {batch}: Invalid loss, terminating training", flush=True)
+            self.trainer.stop_training = True

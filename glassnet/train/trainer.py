@@ -9,11 +9,8 @@ mode (train or eval) as they found it.
 from __future__ import annotations
 
 import math
-import numbers
 import os
-import warnings
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,10 +22,20 @@ from glassnet.data.dataloader import DataLoader, as_samples, check_same_length
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import as_array
-from glassnet.train.callbacks import Callback, caller_stacklevel
-from glassnet.train.checkpoint import checkpoint_path, restore_checkpoint, save_checkpoint
+from glassnet.train.callbacks import Callback
+from glassnet.train.checkpoint import restore_checkpoint, save_checkpoint
+from glassnet.train.checks import (
+    check_classes_are_instances,
+    check_count,
+    check_optimizer_options,
+    checkpoint_file,
+    split_off,
+    warn_if_activated_twice,
+    warn_if_validation_has_new_classes,
+)
 from glassnet.train.history import History
 from glassnet.train.progress import Progress
+from glassnet.train.weights import sample_weights, weighted_loss
 
 
 class Trainer:
@@ -38,8 +45,9 @@ class Trainer:
 
     Args:
         model: a Module.
-        optimizer: an Optimizer, or a name ("adam", "sgd", ...) created over the model's
-            parameters (after a first forward call, so lazy layers have their weights).
+        optimizer: an Optimizer, or a name ("adam", "sgd", ...) or a Keras optimizer
+            (``keras.optimizers.Adam(learning_rate=...)``) created over the model's parameters
+            (after a first forward call, so lazy layers have their weights).
         loss: a loss Module or callable ``loss(prediction, target)``, or a name
             ("cross_entropy", "mse", "bce", "bce_with_logits", ...).
         metrics: names ("accuracy", "r2", ...) or functions ``metric(y_true, y_pred)``.
@@ -67,12 +75,12 @@ class Trainer:
     ) -> None:
         if not isinstance(model, Module):
             raise TypeError(f"Trainer: model must be a Module, got {type(model).__name__}")
-        _check_classes_are_instances(optimizer, loss)
-        _check_optimizer_options(optimizer, optimizer_options)
+        check_classes_are_instances(optimizer, loss)
+        check_optimizer_options(optimizer, optimizer_options)
         self.model = model
         self.loss_fn = None if loss is None else nn.get_loss(loss)
         if self.loss_fn is not None:
-            _warn_if_activated_twice(model, self.loss_fn)
+            warn_if_activated_twice(model, self.loss_fn)
         self._optimizer_spec = optimizer
         self._optimizer_options = optimizer_options
         self.optimizer: optim.Optimizer | None = (
@@ -80,16 +88,23 @@ class Trainer:
         )
         if isinstance(metrics, str) or callable(metrics):
             metrics = [metrics]  # one metric on its own, not the letters of its name
-        functions = [metric_functions.get(m) for m in metrics or []]
-        self.metrics = [(getattr(f, "__name__", type(f).__name__), f) for f in functions]
+        # A metric named by a string is logged under that string ("acc" stays "acc"), as Keras
+        self.metrics = [
+            (m if isinstance(m, str) else getattr(m, "__name__", type(m).__name__), f)
+            for m, f in ((m, metric_functions.get(m)) for m in metrics or [])
+        ]
         self.history = History()
         self.stop_training = False
         self.epoch = 0
         self.batch = 0
 
     # ----------------------------------------------------------------- steps
-    def train_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        """One optimization step on a batch; returns the batch loss and the model's output."""
+    def train_step(
+        self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        """One optimization step on a batch; returns the batch loss and the model's output.
+        With ``sample_weight`` (one per sample) the loss is Keras' weighted mean,
+        ``sum(w_i * loss_i) / batch_size``."""
         if self.loss_fn is None or self.optimizer is None:
             raise RuntimeError(
                 "Trainer.train_step needs a loss and an optimizer (an optimizer given by name is "
@@ -97,7 +112,10 @@ class Trainer:
             )
         self.optimizer.zero_grad()
         output = self.model(x)
-        loss = self.loss_fn(output, y)
+        if sample_weight is None:
+            loss = self.loss_fn(output, y)
+        else:
+            loss = weighted_loss(self.loss_fn, output, y, sample_weight)
         value = loss.item()
         if not math.isfinite(value):
             raise FloatingPointError(
@@ -133,6 +151,9 @@ class Trainer:
         checkpoint_dir: str | os.PathLike | None = None,
         resume: bool = False,
         overwrite: bool = False,
+        class_weight: dict[int, float] | None = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
     ) -> History:
         """Train for ``epochs`` epochs and return the History.
 
@@ -141,7 +162,8 @@ class Trainer:
             y: targets (class indices, one-hot rows or values). A 1-D target for a loss other
                 than cross-entropy/NLL is read as a column (N, 1).
             validation_data: ``(X_val, y_val)`` evaluated every ``eval_every`` epochs.
-            validation_split: or hold out this fraction of the (unshuffled) end of X, y.
+            validation_split: or hold out this fraction of the (unshuffled) end of X, y, as
+                Keras does; a warning names the classes found there but not in training.
             callbacks: EarlyStopping, ModelCheckpoint, ... (see ``glassnet.train``).
             rng: Generator or seed for the shuffling order (None: the global generator).
             verbose: 0 silent, 1 progress bar (a line when not on a terminal), 2 a line.
@@ -153,6 +175,12 @@ class Trainer:
             overwrite: start afresh even though ``checkpoint_dir`` holds a checkpoint, replacing
                 it. Without ``resume`` or ``overwrite`` an existing checkpoint is an error rather
                 than silently lost.
+            class_weight: ``{class: weight}`` multiplying each sample's loss by its class's
+                weight (classification losses; every class present needs one).
+            sample_weight: one weight per training sample (N,), multiplying its loss; the batch
+                loss is ``sum(w_i * loss_i) / batch_size`` as in Keras.
+            initial_epoch: Keras' resumption: train the epochs ``initial_epoch`` to
+                ``epochs - 1`` (so ``epochs`` is the index to end at, not a count).
 
         Raises:
             ValueError: for empty data, X and y of different lengths, NaN or inf in them,
@@ -166,14 +194,20 @@ class Trainer:
         """
         if self.loss_fn is None:
             raise RuntimeError("Trainer.fit needs a loss (and an optimizer)")
-        _check_count("fit", "epochs", epochs, minimum=0)
-        _check_count("fit", "batch_size", batch_size, minimum=1)
-        _check_count("fit", "eval_every", eval_every, minimum=1)
+        check_count("fit", "epochs", epochs, minimum=0)
+        check_count("fit", "batch_size", batch_size, minimum=1)
+        check_count("fit", "eval_every", eval_every, minimum=1)
+        check_count("fit", "initial_epoch", initial_epoch, minimum=0)
+        if initial_epoch and checkpoint_dir is not None:
+            raise ValueError("fit: give initial_epoch or checkpoint_dir (which resumes), not both")
         X, y = self._samples("fit", X, y)
+        weights = sample_weights(y, sample_weight, class_weight, self.loss_fn)
         if validation_data is not None:
             validation_data = self._validation_data(validation_data, X)
         if validation_split:
-            X, y, validation_data = _split_off(X, y, validation_split, validation_data)
+            X, y, validation_data = split_off(X, y, validation_split, validation_data)
+            weights = None if weights is None else weights[: len(X)]
+            warn_if_validation_has_new_classes(self.loss_fn, y, validation_data[1])
         callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks)
         for callback in callbacks:
             if not isinstance(callback, Callback):
@@ -181,15 +215,21 @@ class Trainer:
                     f"fit: callbacks must be Callback instances, got {callback!r} (for a class, "
                     "pass an instance: EarlyStopping(), not EarlyStopping)"
                 )
-        checkpoint = _checkpoint_file(checkpoint_dir, resume, overwrite)
+        checkpoint = checkpoint_file(checkpoint_dir, resume, overwrite)
         loader_rng = get_rng(rng)
-        loader = DataLoader(X, y, batch_size, shuffle=shuffle, rng=loader_rng)
+        loader: DataLoader | _WeightedBatches
+        if weights is None:
+            loader = DataLoader(X, y, batch_size, shuffle=shuffle, rng=loader_rng)
+        else:  # batches of sample indices (the same order), to gather X, y and the weights
+            loader = _WeightedBatches(X, y, weights, batch_size, shuffle, loader_rng)
         self._ensure_optimizer(X[:batch_size])
         for callback in callbacks:
             callback.set_trainer(self)
         self.stop_training = False
         progress = Progress(verbose, epochs)
-        first_epoch = len(self.history.epoch)
+        first_epoch = initial_epoch or len(self.history.epoch)
+        if initial_epoch:
+            epochs = max(epochs - initial_epoch, 0)
         for callback in callbacks:
             callback.on_train_begin({})
         done = 0
@@ -218,13 +258,23 @@ class Trainer:
             callback.on_train_end(logs)
         return self.history
 
-    def _train_epoch(self, loader: DataLoader, progress: Progress, callbacks: list[Callback]):
+    def _train_epoch(self, loader: Any, progress: Progress, callbacks: list[Callback]):
         self.model.train()
         total, count = 0.0, 0
         outputs, targets = [], []
-        for batch, (xb, yb) in enumerate(loader):
+        terminate_on_nan = any(getattr(c, "terminates_on_nan", False) for c in callbacks)
+        for batch, (xb, yb, *weights) in enumerate(loader):
             self.batch = batch
-            value, output = self.train_step(xb, yb)
+            try:
+                value, output = (
+                    self.train_step(xb, yb, weights[0]) if weights else self.train_step(xb, yb)
+                )
+            except FloatingPointError:
+                if not terminate_on_nan:
+                    raise
+                for callback in callbacks:  # TerminateOnNaN stops here, the step not taken
+                    callback.on_batch_end(batch, {"loss": math.nan})
+                return {"loss": math.nan}
             total += value * len(xb)
             count += len(xb)
             if self.metrics:
@@ -233,6 +283,9 @@ class Trainer:
             progress.batch_end(value)
             for callback in callbacks:
                 callback.on_batch_end(batch, {"loss": value})
+                callback.on_train_batch_end(batch, {"loss": value})
+            if self.stop_training:
+                break  # a callback stopped training in the middle of the epoch
         self._check_weights_finite()
         logs = {"loss": total / count}
         if self.metrics:
@@ -260,7 +313,7 @@ class Trainer:
         if self.loss_fn is None:
             raise RuntimeError("Trainer.evaluate needs a loss")
         if batch_size is not None:
-            _check_count("evaluate", "batch_size", batch_size, minimum=1)
+            check_count("evaluate", "batch_size", batch_size, minimum=1)
         X, y = self._samples("evaluate", X, y)
         return self._evaluate(X, y, batch_size)
 
@@ -282,7 +335,7 @@ class Trainer:
         Raises:
             ValueError: for an empty X, NaN or inf in it, or ``batch_size < 1``.
         """
-        _check_count("predict", "batch_size", batch_size, minimum=1)
+        check_count("predict", "batch_size", batch_size, minimum=1)
         X = as_samples(X, "X", "predict")
         with temporary_mode(self.model, training=False), no_grad():
             return np.concatenate(
@@ -342,108 +395,25 @@ class Trainer:
             raise RuntimeError("Trainer.fit needs an optimizer")
         with temporary_mode(self.model, training=False), no_grad():
             self.model(sample)  # lazy layers create their weights before the optimizer sees them
-        self.optimizer = optim.get(
-            self._optimizer_spec, self.model.parameters(), **self._optimizer_options
+        spec = self._optimizer_spec
+        if hasattr(spec, "build") and not isinstance(spec, (str, optim.Optimizer)):
+            self.optimizer = spec.build(self.model.parameters())  # a Keras optimizer
+            return
+        self.optimizer = optim.get(spec, self.model.parameters(), **self._optimizer_options)
+
+
+class _WeightedBatches:
+    """``(xb, yb, wb)`` batches: the order of ``DataLoader(X, y)`` with the same generator."""
+
+    def __init__(self, X: Any, y: Any, weights: np.ndarray, batch_size: int, shuffle: bool, rng):
+        self.X, self.y, self.weights = X, y, weights
+        self.indices = DataLoader(
+            np.arange(len(X)), batch_size=batch_size, shuffle=shuffle, rng=rng
         )
 
+    def __len__(self) -> int:
+        return len(self.indices)
 
-# --------------------------------------------------------------------- argument checks
-def _check_classes_are_instances(optimizer: Any, loss: Any) -> None:
-    """A class where an object belongs (``nn.CrossEntropyLoss`` for ``nn.CrossEntropyLoss()``)
-    would otherwise fail later with a message about something else."""
-    if isinstance(loss, type):
-        raise TypeError(
-            f"Trainer: loss must be a name or a loss object; got the class {loss.__name__}, "
-            f"pass an instance: {loss.__name__}()"
-        )
-    if isinstance(optimizer, type):
-        raise TypeError(
-            f"Trainer: optimizer must be a name or an optimizer object; got the class "
-            f"{optimizer.__name__}: pass its name (e.g. 'adam') with options such as lr=, or "
-            f"{optimizer.__name__}(model.parameters(), ...)"
-        )
-
-
-def _check_optimizer_options(optimizer: Any, options: dict[str, Any]) -> None:
-    """Options such as ``lr`` only configure an optimizer given by name; with an optimizer
-    object they would be silently ignored. And a NaN or infinite one never trains anything."""
-    if options and not isinstance(optimizer, str):
-        shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
-        raise TypeError(
-            f"Trainer: optimizer options ({shown}) apply to an optimizer given by name; "
-            f"{type(optimizer).__name__} objects take them in their constructor"
-        )
-    for key, value in options.items():
-        if isinstance(value, numbers.Real) and not math.isfinite(value):
-            raise ValueError(f"Trainer: optimizer option {key}={value} must be finite")
-
-
-def _check_count(where: str, name: str, value: Any, minimum: int) -> None:
-    """An int argument (epochs, batch_size, ...) of at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{where}: {name} must be an int, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{where}: {name} must be at least {minimum}, got {value}")
-
-
-def _split_off(X: np.ndarray, y: np.ndarray, fraction: Any, validation_data: Any):
-    """Hold out the last ``fraction`` of X, y as validation data."""
-    if validation_data is not None:
-        raise ValueError("fit: give validation_split or validation_data, not both")
-    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real):
-        raise TypeError(f"fit: validation_split must be a number in [0, 1), got {fraction!r}")
-    fraction = float(fraction)
-    if not 0.0 <= fraction < 1.0:  # also refuses NaN
-        raise ValueError(f"fit: validation_split must be in [0, 1), got {fraction}")
-    held_out = round(len(X) * fraction)
-    if not 0 < held_out < len(X):
-        raise ValueError(
-            f"fit: validation_split={fraction} of {len(X)} samples leaves "
-            f"{held_out} for validation and {len(X) - held_out} for training; both need some"
-        )
-    cut = len(X) - held_out
-    return X[:cut], y[:cut], (X[cut:], y[cut:])
-
-
-def _checkpoint_file(folder: Any, resume: bool, overwrite: bool) -> Path | None:
-    """The checkpoint file in ``folder`` (None without one), refusing to lose an old run."""
-    if folder is None:
-        for flag, value in (("resume", resume), ("overwrite", overwrite)):
-            if value:
-                raise ValueError(f"fit({flag}=True) needs checkpoint_dir=")
-        return None
-    if resume and overwrite:
-        raise ValueError(
-            "fit: resume=True continues the checkpoint and overwrite=True replaces it; pass one"
-        )
-    folder = Path(folder).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise NotADirectoryError(f"fit: checkpoint_dir {folder} is a file, not a folder")
-    checkpoint = checkpoint_path(folder)
-    if checkpoint.exists() and not resume and not overwrite:
-        raise FileExistsError(
-            f"fit: {checkpoint} holds the checkpoint of an earlier run; pass resume=True to "
-            "continue it, or overwrite=True to start over and replace it"
-        )
-    return checkpoint
-
-
-# --------------------------------------------------------------------- activation before a loss
-#: Losses that apply softmax or sigmoid to the model's output themselves, and the losses by
-#: Keras' names that take the probabilities instead.
-def _warn_if_activated_twice(model: Any, loss: Any) -> None:
-    """Warn when a loss that takes logits follows a model ending in Softmax or Sigmoid."""
-    suggestion = getattr(loss, "probability_alternative", None)
-    if suggestion is None or not isinstance(model, Module):
-        return
-    name, layer = model.output_layer()
-    if not getattr(layer, "outputs_probabilities", False):
-        return
-    where = f"layer {name!r}" if name else "the model itself"
-    warnings.warn(
-        f"{type(loss).__name__} takes logits and applies softmax/sigmoid itself, but the model "
-        f"ends in {type(layer).__name__} ({where}), so training sees it twice: drop the final "
-        f"activation, or use the loss {suggestion}, which takes probabilities",
-        UserWarning,
-        stacklevel=caller_stacklevel(),
-    )
+    def __iter__(self):
+        for index in self.indices:
+            yield self.X[index], self.y[index], self.weights[index]

@@ -28,20 +28,32 @@ def test_drop_last():
     assert len(loader) == 2 and [len(b) for b in loader] == [4, 4]
 
 
-def test_custom_dataset_gets_whole_batches_of_indices():
+def test_a_dataset_with_getitems_gets_whole_batches_of_indices():
     class Squares:
         calls = 0
 
         def __len__(self):
             return 7
 
-        def __getitem__(self, indices):
+        def __getitems__(self, indices):  # PyTorch's batched fetch: a list of samples
             Squares.calls += 1
-            return np.asarray(indices) ** 2
+            return list(np.asarray(indices) ** 2)
 
     batches = list(DataLoader(Squares(), batch_size=3))
     assert Squares.calls == 3
-    np.testing.assert_array_equal(np.concatenate(batches), np.arange(7) ** 2)
+    np.testing.assert_array_equal(np.concatenate([b.numpy() for b in batches]), np.arange(7) ** 2)
+
+
+def test_a_plain_dataset_is_indexed_per_sample_as_pytorch():
+    class Squares:
+        def __len__(self):
+            return 5
+
+        def __getitem__(self, i):
+            return i * i
+
+    assert [b.tolist() for b in DataLoader(Squares(), batch_size=2)] == [[0, 1], [4, 9], [16]]
+    assert len(DataLoader(Squares())) == 5  # PyTorch's batch_size=1
 
 
 def test_errors():

@@ -32,7 +32,7 @@ def test_digits_mlp_reaches_95_percent(seed):
     model = nn.Sequential(nn.Dense(64, 128, "relu"), nn.Dense(128, 10))
     model.compile("adam", "cross_entropy", ["accuracy"], lr=1e-3)
     model.fit(X_tr, y_tr, epochs=20, batch_size=32, rng=seed, verbose=0)
-    assert model.evaluate(X_te, y_te)["accuracy"] >= 0.95
+    assert model.evaluate(X_te, y_te, return_dict=True)["accuracy"] >= 0.95
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -42,7 +42,7 @@ def test_breast_cancer_logistic_regression_reaches_95_percent(seed):
     model = nn.Sequential(nn.Dense(30, 1, activation="sigmoid"))  # logistic regression
     model.compile("sgd", "bce", ["accuracy"], lr=0.1)
     model.fit(X_tr, y_tr.astype(np.float32), epochs=50, batch_size=32, rng=seed, verbose=0)
-    assert model.evaluate(X_te, y_te.astype(np.float32))["accuracy"] >= 0.95
+    assert model.evaluate(X_te, y_te.astype(np.float32), return_dict=True)["accuracy"] >= 0.95
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -52,7 +52,7 @@ def test_iris_reaches_90_percent(seed):
     model = nn.Sequential(nn.Dense(4, 16, "tanh"), nn.Dense(16, 3))
     model.compile("adam", "cross_entropy", ["accuracy"], lr=1e-2)
     model.fit(X_tr, y_tr, epochs=60, batch_size=16, rng=seed, verbose=0)
-    assert model.evaluate(X_te, y_te)["accuracy"] >= 0.90
+    assert model.evaluate(X_te, y_te, return_dict=True)["accuracy"] >= 0.90
 
 
 def test_diabetes_network_with_early_stopping_matches_linear_regression():
@@ -105,4 +105,4 @@ def test_mnist_mlp_reaches_97_5_percent_in_five_epochs(mnist_dir):
     model = nn.Sequential(nn.Dense(784, 256, "relu"), nn.Dense(256, 128, "relu"), nn.Dense(128, 10))
     model.compile("adam", "cross_entropy", ["accuracy"], lr=1e-3)
     model.fit(X, y, epochs=5, batch_size=128, rng=0, verbose=0)
-    assert model.evaluate(X_te, y_te)["accuracy"] >= 0.975
+    assert model.evaluate(X_te, y_te, return_dict=True)["accuracy"] >= 0.975
