@@ -166,9 +166,20 @@ class TransformerEncoderLayer(_Layer):
     ) -> None:
         super().__init__()
         generator = self._setup(
-            "TransformerEncoderLayer", d_model, nhead, dim_feedforward, dropout, activation,
-            layer_norm_eps, batch_first, norm_first, bias, rng, dtype, norms=2,
-        )  # fmt: skip
+            "TransformerEncoderLayer",
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation,
+            layer_norm_eps,
+            batch_first,
+            norm_first,
+            bias,
+            rng,
+            dtype,
+            norms=2,
+        )
         self._feed_forward_parts(generator, dtype)
 
     def forward(
@@ -182,9 +193,14 @@ class TransformerEncoderLayer(_Layer):
 
         def sa(x: Tensor) -> Tensor:
             out, _ = self.self_attn(
-                x, x, x, key_padding_mask=src_key_padding_mask, need_weights=False,
-                attn_mask=src_mask, is_causal=is_causal,
-            )  # fmt: skip
+                x,
+                x,
+                x,
+                key_padding_mask=src_key_padding_mask,
+                need_weights=False,
+                attn_mask=src_mask,
+                is_causal=is_causal,
+            )
             return self.dropout1(out)
 
         x = src
@@ -224,9 +240,20 @@ class TransformerDecoderLayer(_Layer):
     ) -> None:
         super().__init__()
         generator = self._setup(
-            "TransformerDecoderLayer", d_model, nhead, dim_feedforward, dropout, activation,
-            layer_norm_eps, batch_first, norm_first, bias, rng, dtype, norms=3,
-        )  # fmt: skip
+            "TransformerDecoderLayer",
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation,
+            layer_norm_eps,
+            batch_first,
+            norm_first,
+            bias,
+            rng,
+            dtype,
+            norms=3,
+        )
         self.multihead_attn = MultiheadAttention(
             d_model, nhead, dropout, bias=bias, batch_first=batch_first, rng=generator, dtype=dtype
         )
@@ -249,16 +276,26 @@ class TransformerDecoderLayer(_Layer):
 
         def sa(x: Tensor) -> Tensor:
             out, _ = self.self_attn(
-                x, x, x, key_padding_mask=tgt_key_padding_mask, need_weights=False,
-                attn_mask=tgt_mask, is_causal=tgt_is_causal,
-            )  # fmt: skip
+                x,
+                x,
+                x,
+                key_padding_mask=tgt_key_padding_mask,
+                need_weights=False,
+                attn_mask=tgt_mask,
+                is_causal=tgt_is_causal,
+            )
             return self.dropout1(out)
 
         def mha(x: Tensor) -> Tensor:
             out, _ = self.multihead_attn(
-                x, memory, memory, key_padding_mask=memory_key_padding_mask,
-                need_weights=False, attn_mask=memory_mask, is_causal=memory_is_causal,
-            )  # fmt: skip
+                x,
+                memory,
+                memory,
+                key_padding_mask=memory_key_padding_mask,
+                need_weights=False,
+                attn_mask=memory_mask,
+                is_causal=memory_is_causal,
+            )
             return self.dropout2(out)
 
         x = tgt
