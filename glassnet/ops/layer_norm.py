@@ -77,15 +77,14 @@ class LayerNormOp(Function):
         has_bias: bool = False,
     ) -> np.ndarray:
         x = as_float(x)
-        mean = x.mean(axis=axes, keepdims=True)
-        centred = x - mean
-        var = (centred * centred).mean(axis=axes, keepdims=True)
+        xhat = x - x.mean(axis=axes, keepdims=True)  # centred, then scaled in place below
+        var = np.square(xhat).mean(axis=axes, keepdims=True)
         rstd = 1.0 / np.sqrt(var + eps)
-        xhat = centred * rstd
+        xhat *= rstd
         weight = params[0] if has_weight else None
         out = xhat if weight is None else xhat * weight
         if has_bias:
-            out = out + params[-1]
+            out = out + params[-1] if weight is None else np.add(out, params[-1], out=out)
         ctx.axes, ctx.has_weight, ctx.has_bias = axes, has_weight, has_bias
         ctx.save_for_backward(xhat, rstd, weight)
         return out
@@ -96,10 +95,14 @@ class LayerNormOp(Function):
         axes = ctx.axes
         grad_x = None
         if ctx.needs_input_grad[0]:
-            d = grad if weight is None else grad * weight
+            d = grad * weight if weight is not None else grad.copy()
             mean_d = d.mean(axis=axes, keepdims=True)
             mean_dx = (d * xhat).mean(axis=axes, keepdims=True)
-            grad_x = rstd * (d - mean_d - xhat * mean_dx)
+            # rstd * (d - mean_d - xhat * mean_dx), in place in the fresh array d
+            d -= mean_d
+            d -= xhat * mean_dx
+            d *= rstd
+            grad_x = d
         return (grad_x, *_affine_grads(ctx, grad, xhat, 1))
 
 
