@@ -51,8 +51,9 @@ class CharTokenizer:
         self.chars = "".join(chars)
         self._ids = {c: i for i, c in enumerate(self.chars)}
         # a table indexed by code point, so encoding a text is one NumPy gather, not a loop
-        self._table = np.full(max(map(ord, self.chars)) + 1, -1, dtype=np.int64)
-        self._table[[ord(c) for c in self.chars]] = np.arange(len(self.chars))
+        self._table = np.full(ord(self.chars[-1]) + 1, -1, dtype=np.int64)  # chars are sorted
+        self._codes = np.frombuffer(self.chars.encode("utf-32-le"), dtype=np.uint32)
+        self._table[self._codes] = np.arange(len(self.chars))
 
     @property
     def vocab_size(self) -> int:
@@ -85,14 +86,17 @@ class CharTokenizer:
             IndexError: an id outside [0, vocab_size).
         """
         array = np.asarray(getattr(ids, "data", ids)).reshape(-1)
-        if array.size and (array.dtype.kind not in "iu" or array.min() < 0):
+        if array.size == 0:
+            return ""
+        if array.dtype.kind not in "iu" or array.min() < 0:
             raise IndexError(f"CharTokenizer.decode: ids must be integers >= 0, got {array[:5]}")
-        if array.size and array.max() >= self.vocab_size:
+        if array.max() >= self.vocab_size:
             raise IndexError(
                 f"CharTokenizer.decode: id {int(array.max())} is outside the vocabulary "
                 f"[0, {self.vocab_size})"
             )
-        return "".join(self.chars[i] for i in array.tolist())
+        # code points gathered by NumPy and decoded in one go: no Python loop over the ids
+        return self._codes[array].tobytes().decode("utf-32-le")
 
     # ----------------------------------------------------------------- saving
     def to_dict(self) -> dict[str, Any]:
