@@ -152,10 +152,7 @@ def test_optimizer_groups_decay_only_matrices():
 
 def test_save_and_load_with_the_tokenizer(tmp_path):
     tokenizer = CharTokenizer("ROMEO:\n ab")
-    model = GPT(
-        GPTConfig(n_layer=1, n_head=1, n_embd=4, block_size=5, vocab_size=tokenizer.vocab_size),
-        rng=6,
-    )
+    model = GPT(GPTConfig(n_layer=1, n_head=1, n_embd=4, block_size=5, vocab_size=9), rng=6)
     save_gpt(model, tmp_path / "gpt.safetensors", tokenizer)
     loaded, loaded_tokenizer = load_gpt(tmp_path / "gpt.safetensors")
     assert loaded.config == model.config and loaded_tokenizer == tokenizer
@@ -163,6 +160,18 @@ def test_save_and_load_with_the_tokenizer(tmp_path):
     np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
     save_gpt(model, tmp_path / "bare.safetensors")
     assert load_gpt(tmp_path / "bare.safetensors")[1] is None
+    gn.save(GPT(TINY), tmp_path / "plain.safetensors")
+    with pytest.raises(gn.FileFormatError, match="save_gpt"):
+        load_gpt(tmp_path / "plain.safetensors")
+
+
+def test_the_reference_configuration_saves_and_loads(tmp_path):
+    config = GPTConfig(n_layer=4, n_head=4, n_embd=128, block_size=64, vocab_size=65)
+    model = GPT(config, rng=7)
+    save_gpt(model, tmp_path / "gpt.npz")
+    loaded, _ = load_gpt(tmp_path / "gpt.npz")
+    for (name, p), (_, q) in zip(model.named_parameters(), loaded.named_parameters()):
+        np.testing.assert_array_equal(p.numpy(), q.numpy(), err_msg=name)
 
 
 @pytest.mark.parametrize(

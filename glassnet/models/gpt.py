@@ -259,21 +259,24 @@ class GPT(Module):
             {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0},
         ]
 
-    def get_config(self) -> dict[str, Any]:
-        return dataclasses.asdict(self.config)
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> GPT:
-        return cls(GPTConfig(**config))
-
     def extra_repr(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in dataclasses.asdict(self.config).items())
 
 
 def save_gpt(model: GPT, path: str | os.PathLike, tokenizer: Any = None) -> None:
-    """Save a GPT and its tokenizer's vocabulary in one file (weights as arrays, the config
-    and the vocabulary as JSON in the header; nothing is pickled)."""
-    extra = {} if tokenizer is None else {"tokenizer": tokenizer.to_dict()}
+    """Save a GPT, its config and its tokenizer's vocabulary in one file (the weights as
+    arrays, the config and the vocabulary as JSON in the header; nothing is pickled). Read it
+    back with :func:`load_gpt`.
+
+    (The config travels in ``extra`` rather than as a rebuildable architecture: gn.load's
+    size guard bounds a layer by the product of its integer settings, which for a GPT,
+    n_layer * n_head * n_embd * block_size * vocab_size, far exceeds its real weight count.)
+    """
+    if not isinstance(model, GPT):
+        raise TypeError(f"save_gpt: expects a GPT, got {type(model).__name__}")
+    extra: dict[str, Any] = {"gpt_config": dataclasses.asdict(model.config)}
+    if tokenizer is not None:
+        extra["tokenizer"] = tokenizer.to_dict()
     from glassnet.io.models import save
 
     save(model, path, extra=extra)
@@ -283,10 +286,19 @@ def load_gpt(path: str | os.PathLike) -> tuple[GPT, Any]:
     """A GPT saved by :func:`save_gpt` and its tokenizer (None if none was saved)."""
     from glassnet.data.text import CharTokenizer
     from glassnet.errors import FileFormatError
+    from glassnet.io.container import read_file
     from glassnet.io.models import load
 
-    model, extra = load(path, with_extra=True)
-    if not isinstance(model, GPT):
-        raise FileFormatError(f"{path}: holds a {type(model).__name__}, not a GPT")
+    _, header = read_file(path, kind="model")
+    extra = header.get("extra")
+    extra = extra if isinstance(extra, dict) else {}
+    config = extra.get("gpt_config")
+    if not isinstance(config, dict):
+        raise FileFormatError(f"{path}: holds no GPT config; was it saved by save_gpt?")
+    try:
+        model = GPT(GPTConfig(**config))
+    except (TypeError, ValueError) as error:
+        raise FileFormatError(f"{path}: the saved GPT config is invalid: {error}") from None
+    load(path, model=model)
     vocabulary = extra.get("tokenizer")
     return model, None if vocabulary is None else CharTokenizer.from_dict(vocabulary)
