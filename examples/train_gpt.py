@@ -12,6 +12,12 @@ to norm 1.0, no dropout, no biases, the first 90% of the text for training and t
 for validation. The well-known PyTorch implementation of this setup reaches a validation loss
 of about 1.88.
 
+Measured (2026-11-29, 1 thread on a shared, heavily loaded 2-core machine, GeluOp's x**3
+written as x*x*x): validation loss 1.914 at iteration 2000 (20 batches; 1.917 over 200), in
+455 ms per iteration. The PyTorch twin of this model (bench/workload_gpt_torch.py), started
+from the same weights on the same batches, ends at the same 1.914 / 1.917: the gap to 1.88 is
+the run's batches and seed, not the library.
+
 The first run downloads the text (1.1 MB, MD5-checked) into $GLASSNET_DATA or
 ~/.cache/glassnet; ``--data-dir`` points at a folder that already holds ``input.txt``.
 """
