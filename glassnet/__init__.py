@@ -86,19 +86,22 @@ from glassnet.rng import Generator, default_generator, initial_seed, manual_seed
 from glassnet.io import load, save
 from glassnet.onnx_export import export_onnx
 from glassnet.utility import is_floating_point, is_tensor, numel, set_printoptions
+
+# The packages built on the core:
 from glassnet import (
     autograd,
     cuda,
     data,
     keras,
     metrics,
+    models,
     nn,
     optim,
     scalar,
     train,
     utils,
     viz,
-)  # on the core
+)
 
 __version__ = "0.1.0"
 
@@ -186,6 +189,7 @@ __all__ = [
     "train",
     "viz",
     "keras",
+    "models",
     "utils",
     *_ops_all,
 ]

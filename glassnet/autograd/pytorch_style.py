@@ -93,15 +93,6 @@ class Function(ArrayFunction):
     (see the module doc).
     """
 
-    arrays = False  # True: glassnet's array flavour (see __init_subclass__)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        # Modules of glassnet itself that still import ``Function`` from ``glassnet.autograd``
-        # mean the array flavour (``glassnet.Function``) their ops were written for; such imports
-        # should move to ``glassnet.autograd.function``, and then this rule can go.
-        if cls.__module__.startswith("glassnet.") and cls.__name__.endswith("Op"):
-            cls.arrays = True
 
     @staticmethod
     def setup_context(ctx: FunctionCtx, inputs: tuple[Any, ...], output: Any) -> None:
@@ -111,8 +102,6 @@ class Function(ArrayFunction):
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run ``forward`` without recording; its result joins the graph with this Function as
         the node when an argument requires grad."""
-        if cls.arrays:
-            return ArrayFunction.apply.__func__(cls, *args, **kwargs)  # type: ignore[attr-defined]
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         tensors = tuple(args[i] for i in positions)
         ctx = FunctionCtx(cls, tensors)

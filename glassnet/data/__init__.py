@@ -1,6 +1,6 @@
 """Data: batching, preprocessing and datasets (``from glassnet import data``)."""
 
-from glassnet.data import datasets, transforms
+from glassnet.data import datasets, text, transforms
 from glassnet.data.dataloader import DataLoader, Dataset
 from glassnet.data.preprocessing import (
     MinMaxScaler,
@@ -17,6 +17,7 @@ __all__ = [
     "OneHotEncoder",
     "StandardScaler",
     "datasets",
+    "text",
     "to_one_hot",
     "train_test_split",
     "transforms",

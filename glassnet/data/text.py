@@ -123,7 +123,7 @@ class CharTokenizer:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> CharTokenizer:
-        """Read a vocabulary written by :meth:`save`."""
+        """Read a vocabulary written by ``save``."""
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
@@ -189,7 +189,7 @@ def random_windows(
 
 
 class WindowSampler:
-    """An endless source of ``(x, y)`` batches of random windows (see :func:`random_windows`),
+    """An endless source of ``(x, y)`` batches of random windows (see ``random_windows``),
     reproducible from a seed: ``next(sampler)`` or ``for x, y in sampler``.
 
     Examples:

@@ -142,7 +142,7 @@ class GPT(Module):
     """A GPT language model (see the module docstring), as nanoGPT's ``GPT``.
 
     Args:
-        config: a :class:`GPTConfig`.
+        config: a ``GPTConfig``.
         rng: Generator or seed for the initial weights and the dropout masks.
 
     ``model(idx)`` returns the logits (B, T, vocab_size) of the next token at every position;
@@ -266,7 +266,7 @@ class GPT(Module):
 def save_gpt(model: GPT, path: str | os.PathLike, tokenizer: Any = None) -> None:
     """Save a GPT, its config and its tokenizer's vocabulary in one file (the weights as
     arrays, the config and the vocabulary as JSON in the header; nothing is pickled). Read it
-    back with :func:`load_gpt`.
+    back with ``load_gpt``.
 
     (The config travels in ``extra`` rather than as a rebuildable architecture: gn.load's
     size guard bounds a layer by the product of its integer settings, which for a GPT,
@@ -283,7 +283,7 @@ def save_gpt(model: GPT, path: str | os.PathLike, tokenizer: Any = None) -> None
 
 
 def load_gpt(path: str | os.PathLike) -> tuple[GPT, Any]:
-    """A GPT saved by :func:`save_gpt` and its tokenizer (None if none was saved)."""
+    """A GPT saved by ``save_gpt`` and its tokenizer (None if none was saved)."""
     from glassnet.data.text import CharTokenizer
     from glassnet.errors import FileFormatError
     from glassnet.io.container import read_file

@@ -22,6 +22,7 @@ from glassnet.nn.activations import (
     Tanh,
     get_activation,
 )
+from glassnet.nn.attention import MultiheadAttention
 from glassnet.nn.batchnorm import BatchNorm2d, Dropout2d, GroupNorm
 from glassnet.nn.containers import Sequential
 from glassnet.nn.conv import Conv1d, Conv2d, ConvTranspose2d
@@ -65,6 +66,7 @@ from glassnet.nn.more_activations import (
     Tanhshrink,
     Threshold,
 )
+from glassnet.nn.normalization import LayerNorm, RMSNorm
 from glassnet.nn.parameter import Parameter
 from glassnet.nn.pooling import (
     AdaptiveAvgPool2d,
@@ -76,6 +78,7 @@ from glassnet.nn.pooling import (
     Upsample,
 )
 from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from glassnet.nn.transformer import TransformerDecoderLayer, TransformerEncoderLayer
 
 __all__ = [
     "CELU",
@@ -117,6 +120,7 @@ __all__ = [
     "KerasLoss",
     "L1Loss",
     "LSTMCell",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSigmoid",
@@ -129,11 +133,13 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "PReLU",
     "Parameter",
     "ParameterDict",
     "ParameterList",
+    "RMSNorm",
     "RNNCell",
     "ReLU",
     "ReLU6",
@@ -151,6 +157,8 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Threshold",
+    "TransformerDecoderLayer",
+    "TransformerEncoderLayer",
     "Unflatten",
     "Upsample",
     "functional",

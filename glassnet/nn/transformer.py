@@ -213,7 +213,7 @@ class TransformerEncoderLayer(_Layer):
 
 class TransformerDecoderLayer(_Layer):
     """Self-attention, cross-attention over ``memory`` and a feed-forward network, as
-    ``torch.nn.TransformerDecoderLayer`` (same arguments as :class:`TransformerEncoderLayer`).
+    ``torch.nn.TransformerDecoderLayer`` (same arguments as ``TransformerEncoderLayer``).
 
     Examples:
         >>> layer = TransformerDecoderLayer(8, 2, dim_feedforward=16, batch_first=True, rng=0)

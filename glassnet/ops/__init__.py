@@ -9,6 +9,7 @@ with a hand-written forward and backward. Names and signatures follow PyTorch; N
 
 from glassnet.ops import return_types
 from glassnet.ops.arithmetic import add, astype, div, mul, neg, pow, sub
+from glassnet.ops.attention import scaled_dot_product_attention
 from glassnet.ops.compare import (
     eq,
     ge,
@@ -84,6 +85,7 @@ from glassnet.ops.joining import (
     unbind,
     vstack,
 )
+from glassnet.ops.layer_norm import layer_norm, rms_norm
 from glassnet.ops.linalg import (
     addmm,
     addmv,
@@ -305,6 +307,7 @@ __all__ = [
     "isinf",
     "isnan",
     "kthvalue",
+    "layer_norm",
     "le",
     "leaky_relu",
     "lerp",
@@ -360,10 +363,12 @@ __all__ = [
     "repeat_interleave",
     "reshape",
     "return_types",
+    "rms_norm",
     "roll",
     "rot90",
     "round",
     "rsqrt",
+    "scaled_dot_product_attention",
     "scatter",
     "scatter_add",
     "searchsorted",

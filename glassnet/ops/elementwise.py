@@ -214,14 +214,14 @@ class GeluOp(Function):
         ctx.save_for_backward(x)
         ctx.approximate = approximate
         if approximate == "tanh":
-            return 0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3)))
+            return 0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * (x * x * x))))
         return 0.5 * x * (1.0 + erf(x / _SQRT_2))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         (x,) = ctx.saved_tensors
         if ctx.approximate == "tanh":
-            t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
+            t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * (x * x * x)))
             dt = (1.0 - t * t) * _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
             return grad * (0.5 * (1.0 + t) + 0.5 * x * dt)
         cdf = 0.5 * (1.0 + erf(x / _SQRT_2))

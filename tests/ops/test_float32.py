@@ -9,6 +9,9 @@ x = np.random.default_rng(0).uniform(0.5, 2.0, (3, 4)).astype(np.float32)
 
 # name -> how to call it on one float32 (3, 4) Tensor
 CALLS = {
+    "layer_norm": lambda t: gn.layer_norm(t, 4),
+    "rms_norm": lambda t: gn.rms_norm(t, 4),
+    "scaled_dot_product_attention": lambda t: gn.scaled_dot_product_attention(t, t, t, is_causal=True),
     "abs": gn.abs, "add": lambda t: gn.add(t, 1.5), "sub": lambda t: gn.sub(2.5, t), "mul": lambda t: gn.mul(t, np.float64(3)),
     "div": lambda t: gn.div(t, 3), "pow": lambda t: gn.pow(t, 2.5), "neg": gn.neg,
     "astype": lambda t: gn.astype(t, np.float32), "exp": gn.exp, "log": gn.log, "sqrt": gn.sqrt, "sin": gn.sin,

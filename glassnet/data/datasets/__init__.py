@@ -3,6 +3,7 @@
 from glassnet.data.datasets.download import DownloadError, cache_dir
 from glassnet.data.datasets.idx import IDXError, read_idx
 from glassnet.data.datasets.mnist import load_fashion_mnist, load_mnist
+from glassnet.data.datasets.shakespeare import load_tiny_shakespeare
 from glassnet.data.datasets.sklearn import (
     load_breast_cancer,
     load_diabetes,
@@ -22,6 +23,7 @@ __all__ = [
     "load_fashion_mnist",
     "load_iris",
     "load_mnist",
+    "load_tiny_shakespeare",
     "load_wine",
     "make_moons",
     "make_regression_curve",

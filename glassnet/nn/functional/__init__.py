@@ -68,9 +68,11 @@ from glassnet.nn.functional.tensors import (
     pad,
     pairwise_distance,
 )
+from glassnet.ops.attention import scaled_dot_product_attention
 from glassnet.ops.batch_norm import batch_norm, group_norm
 from glassnet.ops.conv import conv1d, conv2d, conv_transpose2d
 from glassnet.ops.im2col import fold, unfold
+from glassnet.ops.layer_norm import layer_norm, rms_norm
 from glassnet.ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from glassnet.ops.resize import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate
 
@@ -105,6 +107,7 @@ __all__ = [
     "interpolate",
     "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
@@ -121,6 +124,8 @@ __all__ = [
     "prelu",
     "relu",
     "relu6",
+    "rms_norm",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",
