@@ -93,7 +93,6 @@ class Function(ArrayFunction):
     (see the module doc).
     """
 
-
     @staticmethod
     def setup_context(ctx: FunctionCtx, inputs: tuple[Any, ...], output: Any) -> None:
         raise NotImplementedError  # only when forward takes no ctx (see apply)
