@@ -56,7 +56,14 @@ def test_the_extractor_finds_blocks_in_order_and_honours_the_markers():
 
 def test_readme_and_every_guide_have_snippets():
     names = {page.relative_to(ROOT).as_posix() for page in RUNNABLE}
-    assert {"README.md", "docs/getting-started.md", "docs/index.md", "docs/data.md"} <= names
+    assert {
+        "README.md",
+        "docs/getting-started.md",
+        "docs/index.md",
+        "docs/data.md",
+        "docs/coming-from-pytorch.md",
+        "docs/coming-from-keras.md",
+    } <= names
 
 
 @pytest.mark.slow
