@@ -33,7 +33,7 @@ int32 = np.int32
 int64 = np.int64
 uint8 = np.uint8
 bool_ = np.bool_
-bfloat16 = None  # NumPy has no bfloat16: as_dtype("bfloat16") says so
+bfloat16 = "bfloat16"  # NumPy has none: as_dtype names it in an error (None would mean "default")
 
 # PyTorch's aliases, spelled as they are in ``torch`` (exported from glassnet/__init__.py).
 ALIASES: dict[str, Any] = {
@@ -96,7 +96,7 @@ def is_dtype(value: Any) -> bool:
         return True
     if isinstance(value, type):
         return issubclass(value, np.generic) or value in (float, int, bool)
-    return isinstance(value, str) and value in _BY_TYPE_NAME
+    return isinstance(value, str) and (value in _BY_TYPE_NAME or value == bfloat16)
 
 
 def type_name(dtype: np.dtype) -> str:

@@ -155,3 +155,10 @@ def test_new_tensors_take_this_ones_dtype():
     assert x.new_zeros(3).dtype == np.float64 and x.new_ones((2, 2)).shape == (2, 2)
     assert x.new_full((2,), 7).tolist() == [7.0, 7.0] and x.new_tensor([1]).dtype == np.float64
     assert x.new_empty(4).shape == (4,)
+
+
+def test_bfloat16_is_named_in_an_error_not_silently_the_default_dtype():
+    with pytest.raises(TypeError, match="bfloat16"):
+        gn.zeros(2, dtype=gn.bfloat16)
+    with pytest.raises(TypeError, match="bfloat16"):
+        gn.ones(2).to(gn.bfloat16)

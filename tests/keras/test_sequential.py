@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import glassnet as gn
 from glassnet import keras, nn
 from glassnet.errors import ShapeError
 
@@ -130,3 +131,16 @@ def test_input_shape_errors_name_the_shape():
         keras.Input(shape=(None, 3))
     with pytest.raises(ValueError, match="only come first"):
         keras.Sequential([keras.layers.Dense(2), keras.Input(shape=(2,))])
+
+
+def test_set_random_seed_repeats_python_numpy_and_glassnet_draws():
+    import random
+
+    draws = []
+    for _ in range(2):
+        keras.utils.set_random_seed(7)
+        legacy = np.random.rand()  # noqa: NPY002  (the generator Keras users draw from)
+        draws.append((random.random(), legacy, gn.rand(3).numpy().tolist()))
+    assert draws[0] == draws[1]
+    with pytest.raises((TypeError, ValueError), match="seed"):
+        keras.utils.set_random_seed(-1)
