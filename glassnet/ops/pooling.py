@@ -66,12 +66,16 @@ class MaxPool2dOp(Function):
         out: Pair = (1, 1),
     ) -> np.ndarray:
         padded = _padded(x, kernel, stride, padding, dilation, out, -np.inf)
-        # order="K" keeps the input's memory layout (channel-major after a convolution)
-        result = window_view(padded, 0, 0, out, stride, dilation).copy(order="K")
-        for i in range(kernel[0]):
-            for j in range(kernel[1]):
-                if i or j:
-                    np.maximum(result, window_view(padded, i, j, out, stride, dilation), out=result)
+        views = [
+            window_view(padded, i, j, out, stride, dilation)
+            for i in range(kernel[0])
+            for j in range(kernel[1])
+        ]
+        # A ufunc's new output keeps its inputs' memory layout (channel-major after a
+        # convolution); starting from the max of the first two views saves a copy pass.
+        result = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy(order="K")
+        for view in views[2:]:
+            np.maximum(result, view, out=result)
         ctx.save_for_backward(padded, result)
         ctx.settings = (x.shape, kernel, stride, padding, dilation, out)
         return result
