@@ -60,6 +60,29 @@ def _gemm(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.matmul(left, right)
 
 
+# Column block of the weight gradient's product: two blocks of a few rows each fit in L2.
+_BLOCK = 2048
+
+
+def _gemm_nt(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per-group ``left @ right^T`` for (G, a, L) and (G, b, L) sharing a long axis L.
+
+    This is the weight gradient, ``dW = G @ cols^T``. With few rows (a + b small, as in the first
+    layers of a CNN: 8 filters x 9 taps over 128 * 26 * 26 pixels) OpenBLAS streams both
+    operands from memory for a tiny result and runs several times slower than the same product
+    summed over column blocks that stay in cache (measured 3.1 ms against 0.4-0.7 ms for
+    (8, 86528) x (86528, 9)). Large products go to BLAS whole.
+    """
+    a, b, length = left.shape[1], right.shape[1], left.shape[2]
+    if a + b > 128 or length < 4 * _BLOCK:
+        return _gemm(left, right.transpose(0, 2, 1))
+    total = _gemm(left[..., :_BLOCK], right[..., :_BLOCK].transpose(0, 2, 1))
+    for start in range(_BLOCK, length, _BLOCK):
+        block = slice(start, start + _BLOCK)
+        total += _gemm(left[..., block], right[..., block].transpose(0, 2, 1))
+    return total
+
+
 # --8<-- [start:conv2d-op]
 class Conv2dOp(Function):
     """2-D cross-correlation, PyTorch's ``conv2d``, as im2col + one GEMM per group."""
@@ -100,7 +123,7 @@ class Conv2dOp(Function):
         needs = ctx.needs_input_grad
         groups, f = w.shape[0], w_shape[0]
         g = channel_major(grad).reshape(groups, f // groups, -1)  # (G, F/G, L)
-        grad_w = _gemm(g, cols.transpose(0, 2, 1)).reshape(w_shape) if needs[1] else None
+        grad_w = _gemm_nt(g, cols).reshape(w_shape) if needs[1] else None
         grad_x = None
         if needs[0]:
             n, c, h, wd = x_shape

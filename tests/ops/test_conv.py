@@ -6,7 +6,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.errors import ShapeError
-from glassnet.ops.conv import conv1d, conv2d, conv_transpose2d
+from glassnet.ops.conv import _gemm_nt, conv1d, conv2d, conv_transpose2d
 from glassnet.ops.im2col import fold, unfold
 
 
@@ -126,6 +126,24 @@ def test_conv2d_float32_stays_float32_and_returns_nchw():
     assert out.dtype == np.float32 and out.shape == (2, 4, 4, 4)
     out.sum().backward()
     assert np.asarray(x.grad).dtype == np.float32 and np.asarray(w.grad).shape == (4, 3, 3, 3)
+
+
+def test_weight_gradient_by_column_blocks_equals_one_product():
+    # (2, 8, 20000) x (2, 9, 20000): few rows over a long axis, summed block by block
+    rng = np.random.default_rng(0)
+    left, right = rng.standard_normal((2, 8, 20000)), rng.standard_normal((2, 9, 20000))
+    expected = np.matmul(left, right.transpose(0, 2, 1))
+    np.testing.assert_allclose(_gemm_nt(left, right), expected, rtol=1e-10)
+
+
+def test_conv2d_weight_gradient_of_a_large_batch_is_the_full_sum():
+    # 64 * 14 * 14 = 12544 output pixels: the weight gradient goes by column blocks
+    x = gn.randn(64, 1, 16, 16, rng=0)
+    w = gn.randn(4, 1, 3, 3, rng=1, requires_grad=True)
+    conv2d(x, w).sum().backward()
+    windows = np.lib.stride_tricks.sliding_window_view(x.numpy()[:, 0], (3, 3), axis=(1, 2))
+    expected = np.broadcast_to(windows.sum(axis=(0, 1, 2)), (4, 1, 3, 3))
+    np.testing.assert_allclose(np.asarray(w.grad), expected, rtol=1e-4)
 
 
 def test_conv2d_unbatched_input():

@@ -62,6 +62,8 @@ MAX_CASES = [  # shape, kernel, stride, padding, dilation, ceil_mode
     ((1, 2, 7, 5), (3, 3), (2, 2), (1, 1), (1, 1), True),  # batch 1, odd sizes, ceil_mode
     ((2, 1, 7, 8), (3, 2), (1, 3), (1, 0), (2, 1), False),  # overlapping windows, dilation
     ((1, 2, 5, 5), (2, 2), (2, 2), (1, 1), (1, 1), True),
+    ((2, 2, 7, 5), (2, 2), (2, 2), (0, 0), (1, 1), False),  # tiling windows, a row/col left over
+    ((1, 1, 8, 7), (3, 2), (3, 2), (0, 0), (1, 1), False),
 ]
 
 
