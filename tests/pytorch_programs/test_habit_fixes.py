@@ -1,0 +1,57 @@
+"""The glassnet changes the habit lists asked for, checked directly: in-place scatter and
+index ops, ``contiguous`` copying a strided array, ``glassnet.linalg`` norms and errors."""
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+
+
+def test_scatter_add_index_fill_index_add_in_place():
+    x = gn.zeros(3)
+    assert x.scatter_add_(0, gn.tensor([0, 0, 2]), gn.tensor([1.0, 2.0, 3.0])) is x
+    np.testing.assert_allclose(x.data, [3, 0, 3])
+    x.index_fill_(0, gn.tensor([1]), -1.0)
+    np.testing.assert_allclose(x.data, [3, -1, 3])
+    x.index_add_(0, gn.tensor([2, 2]), gn.tensor([1.0, 1.0]), alpha=2)
+    np.testing.assert_allclose(x.data, [3, -1, 7])
+
+
+def test_scatter_in_place_is_recorded_for_a_non_leaf():
+    w = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = w * 2
+    h.scatter_(0, gn.tensor([1]), gn.tensor([0.0]))
+    h.sum().backward()
+    np.testing.assert_allclose(np.asarray(w.grad), [2, 0, 2])
+
+
+def test_scatter_in_place_on_a_leaf_that_requires_grad_is_refused():
+    w = gn.zeros(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        w.scatter_(0, gn.tensor([0]), 1.0)
+
+
+def test_contiguous_copies_only_a_strided_array():
+    x = gn.zeros(2, 3)
+    assert x.contiguous() is x
+    t = x.t()
+    assert not t.is_contiguous()
+    c = t.contiguous()
+    assert c.is_contiguous() and c.shape == (3, 2)
+
+
+def test_linalg_norms():
+    a = gn.tensor([[3.0, 0.0], [0.0, 4.0]], requires_grad=True)
+    np.testing.assert_allclose(gn.linalg.norm(a).item(), 5.0)
+    np.testing.assert_allclose(gn.linalg.norm(a, dim=1).data, [3, 4])
+    np.testing.assert_allclose(gn.linalg.norm(a, ord=1, dim=0).data, [3, 4])
+    np.testing.assert_allclose(gn.linalg.matrix_norm(a).item(), 5.0)
+    gn.linalg.vector_norm(a).backward()
+    np.testing.assert_allclose(np.asarray(a.grad), [[0.6, 0], [0, 0.8]], rtol=1e-6)
+
+
+def test_linalg_matrix_norms_glassnet_lacks_are_named():
+    with pytest.raises(NotImplementedError, match="nuc"):
+        gn.linalg.norm(gn.ones(2, 2), ord="nuc")
+    with pytest.raises(ValueError, match="dim="):
+        gn.linalg.norm(gn.ones(2, 2, 2), ord=1)
