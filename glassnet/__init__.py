@@ -85,11 +85,13 @@ from glassnet.ops import __all__ as _ops_all
 from glassnet.rng import Generator, default_generator, initial_seed, manual_seed, seed
 from glassnet.io import load, save
 from glassnet.onnx_export import export_onnx
+from glassnet.backends import accelerator
 from glassnet.utility import is_floating_point, is_tensor, numel, set_printoptions
 
 # The packages built on the core:
 from glassnet import (
     autograd,
+    backends,
     cuda,
     data,
     keras,
@@ -180,7 +182,9 @@ __all__ = [
     "uint8",
     "zeros",
     "zeros_like",
+    "accelerator",
     "autograd",
+    "backends",
     "cuda",
     "data",
     "metrics",
