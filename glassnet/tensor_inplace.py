@@ -228,6 +228,22 @@ class TensorInPlace:
         self[np.broadcast_to(mask_array, self.data.shape)] = value
         return self  # type: ignore[return-value]
 
+    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Number = 1) -> Tensor:
+        """``self += value * tensor1 * tensor2`` in place (optimizers' habit)."""
+        return self._update(
+            "addcmul_", lambda t: ops.addcmul(t, tensor1, tensor2, value=value), tensor1, tensor2
+        )
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Number = 1) -> Tensor:
+        """``self += value * tensor1 / tensor2`` in place."""
+        return self._update(
+            "addcdiv_", lambda t: ops.addcdiv(t, tensor1, tensor2, value=value), tensor1, tensor2
+        )
+
+    def lerp_(self, end: Any, weight: Any) -> Tensor:
+        """``self += weight * (end - self)`` in place (exponential moving averages)."""
+        return self._update("lerp_", lambda t: ops.lerp(t, end, weight), end, weight)
+
     def scatter_(
         self, dim: int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None
     ) -> Tensor:

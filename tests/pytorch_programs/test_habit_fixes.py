@@ -55,3 +55,23 @@ def test_linalg_matrix_norms_glassnet_lacks_are_named():
         gn.linalg.norm(gn.ones(2, 2), ord="nuc")
     with pytest.raises(ValueError, match="dim="):
         gn.linalg.norm(gn.ones(2, 2, 2), ord=1)
+
+
+def test_a_composite_module_passes_integer_indices_to_its_embedding():
+    class Tagger(gn.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = gn.nn.Embedding(5, 3)
+            self.head = gn.nn.Linear(3, 2)
+
+        def forward(self, idx):
+            return self.head(self.embed(idx))
+
+    model = Tagger()
+    assert model(gn.tensor([[0, 4]])).shape == (1, 2, 2)
+    assert model(np.array([1, 2])).shape == (2, 2)
+
+
+def test_a_composite_module_still_lets_its_linear_cast_integers():
+    model = gn.nn.Sequential(gn.nn.Linear(2, 1))
+    assert model(gn.tensor([[1, 2]])).dtype == gn.float32
