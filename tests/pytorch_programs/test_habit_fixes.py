@@ -75,3 +75,19 @@ def test_a_composite_module_passes_integer_indices_to_its_embedding():
 def test_a_composite_module_still_lets_its_linear_cast_integers():
     model = gn.nn.Sequential(gn.nn.Linear(2, 1))
     assert model(gn.tensor([[1, 2]])).dtype == gn.float32
+
+
+def test_tensor_split_sections_indices_and_gradient():
+    x = gn.arange(7)
+    assert [p.tolist() for p in gn.tensor_split(x, 3)] == [[0, 1, 2], [3, 4], [5, 6]]
+    assert [p.shape[0] for p in x.tensor_split(8)] == [1] * 7 + [0]
+    assert [p.tolist() for p in gn.tensor_split(x, [2, -2])] == [[0, 1], [2, 3, 4], [5, 6]]
+    assert [p.tolist() for p in gn.tensor_split(x, [5, 1])] == [
+        [0, 1, 2, 3, 4],
+        [],
+        [1, 2, 3, 4, 5, 6],
+    ]
+    w = gn.ones(2, 5, dtype=gn.float64, requires_grad=True)
+    a, b = gn.tensor_split(w, 2, dim=1)
+    (a.sum() * 2 + b.sum() * 3).backward()
+    np.testing.assert_allclose(np.asarray(w.grad), [[2, 2, 2, 3, 3]] * 2)

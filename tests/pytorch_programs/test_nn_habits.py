@@ -219,7 +219,6 @@ CHECKS = {
 #: PyTorch habits glassnet does not have yet, with what is missing.
 GAPS = {
     "unfold": "Tensor.unfold(dim, size, step) (sliding windows) is missing",
-    "tensor_split": "torch.tensor_split is missing",
     "dtype_is_floating": "dtypes are NumPy types: torch.float32.is_floating_point is missing",
 }
 
