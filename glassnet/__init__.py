@@ -82,17 +82,21 @@ from glassnet.dtypes import (
 from glassnet.errors import ExportError, FileFormatError, GraphFreedError, ShapeError
 from glassnet.ops import *  # noqa: F403  (every op in function form: gn.exp, gn.matmul, ...)
 from glassnet.ops import __all__ as _ops_all
+from glassnet.ops.joining import tensor_split
 from glassnet.rng import Generator, default_generator, initial_seed, manual_seed, seed
 from glassnet.io import load, save
 from glassnet.onnx_export import export_onnx
+from glassnet.backends import accelerator
 from glassnet.utility import is_floating_point, is_tensor, numel, set_printoptions
 
 # The packages built on the core:
 from glassnet import (
     autograd,
+    backends,
     cuda,
     data,
     keras,
+    linalg,
     metrics,
     models,
     nn,
@@ -176,10 +180,13 @@ __all__ = [
     "set_grad_enabled",
     "set_printoptions",
     "tensor",
+    "tensor_split",
     "uint8",
     "zeros",
     "zeros_like",
+    "accelerator",
     "autograd",
+    "backends",
     "cuda",
     "data",
     "metrics",
@@ -189,6 +196,7 @@ __all__ = [
     "train",
     "viz",
     "keras",
+    "linalg",
     "models",
     "utils",
     *_ops_all,

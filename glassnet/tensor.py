@@ -284,9 +284,9 @@ class Tensor(TensorConvert, TensorInPlace, TensorMath):
         return bool(self.data.flags.c_contiguous)
 
     def contiguous(self) -> Tensor:
-        """Returns self (as PyTorch does for a contiguous Tensor): glassnet's ops take any
-        memory layout."""
-        return self
+        """Self when its array is already C-contiguous, else a C-ordered copy that stays in
+        the graph (as PyTorch's ``contiguous``)."""
+        return self if self.is_contiguous() else self.clone()
 
     @property
     def mT(self) -> Tensor:

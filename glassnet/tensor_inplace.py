@@ -228,6 +228,47 @@ class TensorInPlace:
         self[np.broadcast_to(mask_array, self.data.shape)] = value
         return self  # type: ignore[return-value]
 
+    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Number = 1) -> Tensor:
+        """``self += value * tensor1 * tensor2`` in place (optimizers' habit)."""
+        return self._update(
+            "addcmul_", lambda t: ops.addcmul(t, tensor1, tensor2, value=value), tensor1, tensor2
+        )
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Number = 1) -> Tensor:
+        """``self += value * tensor1 / tensor2`` in place."""
+        return self._update(
+            "addcdiv_", lambda t: ops.addcdiv(t, tensor1, tensor2, value=value), tensor1, tensor2
+        )
+
+    def lerp_(self, end: Any, weight: Any) -> Tensor:
+        """``self += weight * (end - self)`` in place (exponential moving averages)."""
+        return self._update("lerp_", lambda t: ops.lerp(t, end, weight), end, weight)
+
+    def scatter_(
+        self, dim: int, index: Any, src: Any = None, value: Any = None, *, reduce: Any = None
+    ) -> Tensor:
+        """``scatter`` in place: ``src`` (a Tensor or a number) written at ``index`` along
+        ``dim``."""
+        return self._update(
+            "scatter_",
+            lambda t: ops.scatter(t, dim, index, src, value, reduce=reduce),
+            src,
+        )
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Tensor:
+        """``scatter_add`` in place: ``src`` added at ``index`` along ``dim``."""
+        return self._update("scatter_add_", lambda t: ops.scatter_add(t, dim, index, src), src)
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> Tensor:
+        """``index_fill`` in place: the slices ``index`` along ``dim`` become ``value``."""
+        return self._update("index_fill_", lambda t: ops.index_fill(t, dim, index, value))
+
+    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: Number = 1) -> Tensor:
+        """``index_add`` in place: ``alpha * source`` added to the slices ``index``."""
+        return self._update(
+            "index_add_", lambda t: ops.index_add(t, dim, index, source, alpha=alpha), source
+        )
+
     def uniform_(self, a: Number = 0.0, b: Number = 1.0, generator: Any = None) -> Tensor:
         """Fill with samples of U(a, b)."""
         from glassnet.rng import get_rng

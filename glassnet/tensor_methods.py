@@ -230,6 +230,12 @@ class TensorMath:
         _forward("repeat_interleave"),
     )
     triu, tril = _forward("triu"), _forward("tril")
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        from glassnet.ops.joining import tensor_split
+
+        return tensor_split(self, indices_or_sections, dim)
+
     diag, diagonal = _forward("diag"), _forward("diagonal")
     trace = _unary("trace")
 

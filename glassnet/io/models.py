@@ -151,9 +151,15 @@ def load(
     if rebuilt:
         description = header.get("model")
         if description is None:
+            unpickle = (
+                " (weights_only=False does not change this: glassnet never unpickles, so a"
+                " Module class of your own is not stored)"
+                if weights_only is False
+                else ""
+            )
             raise FileFormatError(
                 f"{path}: the model has layers glassnet cannot rebuild by itself; pass an "
-                "instance: gn.load(path, model=MyModel())"
+                f"instance: gn.load(path, model=MyModel()){unpickle}"
             )
         stored = sum(a.size for a in arrays.values())
         _check_description_size(path, description, stored, len(arrays))

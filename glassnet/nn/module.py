@@ -209,6 +209,10 @@ class Module(ByHand, State, KerasFacade):
         model's dtype), and so does anything for a module with ``casts_input = False``."""
         if isinstance(x, Tensor) and x._ctx is not None:
             return x
+        if self._modules and not self._parameters and np.asarray(x).dtype.kind in "iu":
+            # A composite module leaves integers to the layers inside (each casts its own
+            # input): a model whose first layer is an Embedding gets its indices, as in PyTorch.
+            return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
         if not self.casts_input:
             return x if isinstance(x, Tensor) else Tensor(x)
         if not isinstance(x, Tensor):

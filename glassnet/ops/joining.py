@@ -208,3 +208,29 @@ def unbind(x: Any, dim: int = 0) -> tuple[Tensor, ...]:
     where = one_dim("unbind", dim, x.ndim, x.shape)
     prefix = (slice(None),) * where
     return tuple(getitem(x, (*prefix, i)) for i in range(x.shape[where]))
+
+
+def tensor_split(x: Any, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Cut along ``dim``, as ``torch.tensor_split``: an int ``n`` gives ``n`` pieces whose sizes
+    differ by at most one (the first ``length % n`` one longer), a list the indices to cut at.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> [p.tolist() for p in gn.tensor_split(gn.arange(7), 3)]
+        [[0, 1, 2], [3, 4], [5, 6]]
+        >>> [p.tolist() for p in gn.tensor_split(gn.arange(7), [1, 5])]
+        [[0], [1, 2, 3, 4], [5, 6]]
+    """
+    x = as_tensor(x, op="tensor_split")
+    where = one_dim("tensor_split", dim, x.ndim, x.shape)
+    length = x.shape[where]
+    cuts = indices_or_sections
+    if isinstance(cuts, Tensor):
+        cuts = cuts.tolist()
+    if isinstance(cuts, (int, np.integer)) and not isinstance(cuts, bool):
+        if cuts <= 0:
+            raise ValueError(f"tensor_split: sections must be a positive int, got {cuts}")
+        base, extra = divmod(length, int(cuts))
+        sizes = [base + 1] * extra + [base] * (int(cuts) - extra)
+        return _pieces(x, where, [0, *itertools.accumulate(sizes)])
+    return _pieces(x, where, [0, *(int(i) for i in cuts), length])  # slices, as PyTorch's
