@@ -82,7 +82,6 @@ from glassnet.dtypes import (
 from glassnet.errors import ExportError, FileFormatError, GraphFreedError, ShapeError
 from glassnet.ops import *  # noqa: F403  (every op in function form: gn.exp, gn.matmul, ...)
 from glassnet.ops import __all__ as _ops_all
-from glassnet.ops.joining import tensor_split
 from glassnet.rng import Generator, default_generator, initial_seed, manual_seed, seed
 from glassnet.io import load, save
 from glassnet.onnx_export import export_onnx
@@ -180,7 +179,6 @@ __all__ = [
     "set_grad_enabled",
     "set_printoptions",
     "tensor",
-    "tensor_split",
     "uint8",
     "zeros",
     "zeros_like",

@@ -82,6 +82,7 @@ from glassnet.ops.joining import (
     hstack,
     split,
     stack,
+    tensor_split,
     unbind,
     vstack,
 )
@@ -395,6 +396,7 @@ __all__ = [
     "take_along_dim",
     "tan",
     "tanh",
+    "tensor_split",
     "tensordot",
     "tile",
     "topk",

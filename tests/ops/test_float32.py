@@ -9,6 +9,7 @@ x = np.random.default_rng(0).uniform(0.5, 2.0, (3, 4)).astype(np.float32)
 
 # name -> how to call it on one float32 (3, 4) Tensor
 CALLS = {
+    "tensor_split": lambda t: gn.tensor_split(t, 2, 1)[0],
     "layer_norm": lambda t: gn.layer_norm(t, 4),
     "rms_norm": lambda t: gn.rms_norm(t, 4),
     "scaled_dot_product_attention": lambda t: gn.scaled_dot_product_attention(t, t, t, is_causal=True),
