@@ -4,8 +4,9 @@
 
 Each block is pre-norm: ``x = x + attn(ln_1(x))`` then ``x = x + mlp(ln_2(x))``, the attention
 causal (position t sees positions 0..t only) and computed for all heads by one fused op
-(``scaled_dot_product_attention``). The output layer shares its weight with the token
-embedding (``logits = x @ wte.weight.T``), so the model has one (V, C) table, not two.
+(``packed_self_attention``: scaled dot-product attention of the stacked queries, keys and
+values). The output layer shares its weight with the token embedding
+(``logits = x @ wte.weight.T``), so the model has one (V, C) table, not two.
 Initialisation is GPT-2's: weights N(0, 0.02), the two projections that write into the residual
 stream N(0, 0.02 / sqrt(2 * n_layer)) so that the stream's variance does not grow with depth,
 biases zero.
@@ -30,7 +31,7 @@ from glassnet.nn.embedding import Embedding
 from glassnet.nn.layers import Dropout, Linear
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.nn.normalization import LayerNorm
-from glassnet.ops.attention import scaled_dot_product_attention
+from glassnet.ops.attention import packed_self_attention
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import Tensor
 
@@ -102,9 +103,8 @@ class GPTSelfAttention(Module):
         # (B, T, 3C) -> (3, B, H, T, C/H): queries, keys and values of every head
         qkv = self.c_attn(x).reshape(B, T, 3, H, C // H).permute(2, 0, 3, 1, 4)
         p = self.dropout if self.training else 0.0
-        y = scaled_dot_product_attention(
-            qkv[0], qkv[1], qkv[2], dropout_p=p, is_causal=True, rng=self._rng
-        )
+        # one op for the three (not qkv[0], qkv[1], qkv[2]): their gradient is written once
+        y = packed_self_attention(qkv, dropout_p=p, is_causal=True, rng=self._rng)
         y = y.permute(0, 2, 1, 3).reshape(B, T, C)  # heads side by side again
         return self.resid_dropout(self.c_proj(y))
 
