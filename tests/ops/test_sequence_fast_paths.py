@@ -112,3 +112,34 @@ def test_gelu_tanh_float32_matches_its_formula():
 def test_gelu_tanh_gradcheck_including_a_0d_input():
     assert gn.gradcheck(lambda t: gn.ops.gelu(t, approximate="tanh"), [gn.tensor(rng.standard_normal((3, 4)), requires_grad=True)])  # fmt: skip
     assert gn.gradcheck(lambda t: gn.ops.gelu(t, approximate="tanh"), [gn.tensor(0.7, requires_grad=True)])  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("exponent", [2, 2.0, -1, -1.0, 3, 0.5])
+def test_pow_fast_paths_give_numpys_power_bit_for_bit(dtype, exponent):
+    edges = [1.5, -2.0, 0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, 3e20]
+    x = np.concatenate([edges, rng.standard_normal(40)]).astype(dtype)
+    with np.errstate(all="ignore"):
+        expected = np.power(x, np.asarray(exponent, dtype=dtype))
+        out = (gn.tensor(x) ** exponent).numpy()
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(np.signbit(out), np.signbit(expected))
+
+
+def test_pow_square_gradient_is_two_x_and_gradcheck():
+    x = rng.standard_normal((3, 4))
+    t = gn.tensor(x, requires_grad=True)
+    (t**2).sum().backward()
+    np.testing.assert_array_equal(np.asarray(t.grad), 2 * x)
+    assert gn.gradcheck(lambda a: a**2, [gn.tensor(x, requires_grad=True)])
+    assert gn.gradcheck(lambda a: a**-1, [gn.tensor(x + 3.0, requires_grad=True)])
+
+
+def test_pow_of_a_0d_exponent_tensor_still_differentiates_the_exponent():
+    x, e = gn.tensor([1.5, 2.0], requires_grad=True), gn.tensor(2.0, requires_grad=True)
+    (x**e).sum().backward()
+    np.testing.assert_allclose(
+        np.asarray(e.grad), (np.array([1.5, 2.0]) ** 2 * np.log([1.5, 2.0])).sum()
+    )
+    np.testing.assert_allclose(np.asarray(x.grad), [3.0, 4.0])
