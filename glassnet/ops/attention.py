@@ -81,33 +81,28 @@ def _attend(ctx: Context, query, key, value, bias, scale, dropout_p, rng) -> np.
     return (weights if mask is None else weights * mask) @ value
 
 
-def _attend_backward(ctx: Context, grad, query, key, value, grad_q, grad_k, grad_v) -> None:
-    """The backward for both ops, written into the given arrays (None: not needed)."""
+def _attend_backward(ctx: Context, grad, query, key, value, needs) -> list[Any]:
+    """The backward for both ops: the gradients of query, key and value (None where
+    ``needs`` says nobody wants it). Fresh arrays: NumPy's matmul into a strided ``out=``
+    runs at half speed."""
     weights, mask = ctx.weights, ctx.mask
+    need_q, need_k, need_v = needs
     kept = weights if mask is None else weights * mask
-    if grad_v is not None:
-        np.matmul(np.swapaxes(kept, -1, -2), grad, out=grad_v)
-    if grad_q is None and grad_k is None:
-        return
-    grad_p = grad @ np.swapaxes(value, -1, -2)
-    if mask is not None:
-        grad_p *= mask
-    # softmax backward, in place: dS = P * (dP - sum(dP * P))
-    grad_p -= (grad_p * weights).sum(axis=-1, keepdims=True)
-    grad_p *= weights
-    grad_p *= np.asarray(ctx.scale, dtype=grad_p.dtype)
-    if grad_q is not None:
-        np.matmul(grad_p, key, out=grad_q)
-    if grad_k is not None:
-        np.matmul(np.swapaxes(grad_p, -1, -2), query, out=grad_k)
-
-
-def _grad_like(needed: bool, grad: np.ndarray, like: np.ndarray) -> np.ndarray | None:
-    """An empty gradient array for an input of ``like``'s shape (None when not needed)."""
-    if not needed:
-        return None
-    return np.empty(np.broadcast_shapes(grad.shape[:-2], like.shape[:-2]) + like.shape[-2:],
-                    dtype=grad.dtype)  # fmt: skip
+    grad_v = np.swapaxes(kept, -1, -2) @ grad if need_v else None
+    grad_q = grad_k = None
+    if need_q or need_k:
+        grad_p = grad @ np.swapaxes(value, -1, -2)
+        if mask is not None:
+            grad_p *= mask
+        # softmax backward, in place: dS = P * (dP - sum(dP * P))
+        grad_p -= (grad_p * weights).sum(axis=-1, keepdims=True)
+        grad_p *= weights
+        grad_p *= np.asarray(ctx.scale, dtype=grad_p.dtype)
+        if need_q:
+            grad_q = grad_p @ key
+        if need_k:
+            grad_k = np.swapaxes(grad_p, -1, -2) @ query
+    return [grad_q, grad_k, grad_v]
 
 
 class ScaledDotProductAttentionOp(Function):
@@ -135,13 +130,7 @@ class ScaledDotProductAttentionOp(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         query, key, value = ctx.saved_tensors
-        need_q, need_k, need_v = ctx.needs_input_grad
-        # Each gradient has the broadcast batch axes; the engine sums them back to the input's.
-        grads = [
-            _grad_like(n, grad, a) for n, a in zip((need_q, need_k, need_v), (query, key, value))
-        ]
-        _attend_backward(ctx, grad, query, key, value, *grads)
-        return tuple(grads)
+        return tuple(_attend_backward(ctx, grad, query, key, value, ctx.needs_input_grad))
 
 
 class PackedSelfAttentionOp(Function):
@@ -170,8 +159,10 @@ class PackedSelfAttentionOp(Function):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
         (qkv,) = ctx.saved_tensors
+        grads = _attend_backward(ctx, grad, qkv[0], qkv[1], qkv[2], (True, True, True))
         grad_qkv = np.empty_like(qkv, dtype=grad.dtype)  # order "K": qkv's memory layout
-        _attend_backward(ctx, grad, qkv[0], qkv[1], qkv[2], *grad_qkv)
+        for part, computed in zip(grad_qkv, grads):
+            part[...] = computed
         return grad_qkv
 
 
