@@ -32,6 +32,7 @@ from glassnet.nn.layers import Dropout, Linear
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.nn.normalization import LayerNorm
 from glassnet.ops.attention import packed_self_attention
+from glassnet.ops.nn import linear_out_in
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import Tensor
 
@@ -193,8 +194,8 @@ class GPT(Module):
             )
         x = self.drop(self.wte(idx) + self.wpe(self._positions[:T]))
         x = self.ln_f(self.h(x))
-        weight = self.wte.weight  # tied: the output layer is the embedding table
-        logits = ops.matmul(x.reshape(B * T, -1), weight.T).reshape(B, T, -1)
+        # tied: the output layer is the embedding table, (V, C) as a Linear's (out, in) weight
+        logits = linear_out_in(x, self.wte.weight)
         if targets is None:
             return logits
         target = np.asarray(getattr(targets, "data", targets))
