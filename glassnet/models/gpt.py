@@ -4,8 +4,9 @@
 
 Each block is pre-norm: ``x = x + attn(ln_1(x))`` then ``x = x + mlp(ln_2(x))``, the attention
 causal (position t sees positions 0..t only) and computed for all heads by one fused op
-(``scaled_dot_product_attention``). The output layer shares its weight with the token
-embedding (``logits = x @ wte.weight.T``), so the model has one (V, C) table, not two.
+(``packed_self_attention``: scaled dot-product attention of the stacked queries, keys and
+values). The output layer shares its weight with the token embedding
+(``logits = x @ wte.weight.T``), so the model has one (V, C) table, not two.
 Initialisation is GPT-2's: weights N(0, 0.02), the two projections that write into the residual
 stream N(0, 0.02 / sqrt(2 * n_layer)) so that the stream's variance does not grow with depth,
 biases zero.
@@ -30,7 +31,8 @@ from glassnet.nn.embedding import Embedding
 from glassnet.nn.layers import Dropout, Linear
 from glassnet.nn.module import Module, temporary_mode
 from glassnet.nn.normalization import LayerNorm
-from glassnet.ops.attention import scaled_dot_product_attention
+from glassnet.ops.attention import packed_self_attention
+from glassnet.ops.nn import linear_out_in
 from glassnet.rng import RngLike, get_rng
 from glassnet.tensor import Tensor
 
@@ -102,9 +104,8 @@ class GPTSelfAttention(Module):
         # (B, T, 3C) -> (3, B, H, T, C/H): queries, keys and values of every head
         qkv = self.c_attn(x).reshape(B, T, 3, H, C // H).permute(2, 0, 3, 1, 4)
         p = self.dropout if self.training else 0.0
-        y = scaled_dot_product_attention(
-            qkv[0], qkv[1], qkv[2], dropout_p=p, is_causal=True, rng=self._rng
-        )
+        # one op for the three (not qkv[0], qkv[1], qkv[2]): their gradient is written once
+        y = packed_self_attention(qkv, dropout_p=p, is_causal=True, rng=self._rng)
         y = y.permute(0, 2, 1, 3).reshape(B, T, C)  # heads side by side again
         return self.resid_dropout(self.c_proj(y))
 
@@ -193,8 +194,8 @@ class GPT(Module):
             )
         x = self.drop(self.wte(idx) + self.wpe(self._positions[:T]))
         x = self.ln_f(self.h(x))
-        weight = self.wte.weight  # tied: the output layer is the embedding table
-        logits = ops.matmul(x.reshape(B * T, -1), weight.T).reshape(B, T, -1)
+        # tied: the output layer is the embedding table, (V, C) as a Linear's (out, in) weight
+        logits = linear_out_in(x, self.wte.weight)
         if targets is None:
             return logits
         target = np.asarray(getattr(targets, "data", targets))

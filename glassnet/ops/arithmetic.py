@@ -148,11 +148,27 @@ class PowOp(Function):
                 "pow: integers to negative integer powers are not allowed; make the base a "
                 "float Tensor (x.float() ** -1)"
             )
+        # x**2 and x**-1 of floats by multiplication and division: the same correctly rounded
+        # values, several times faster than NumPy's float power (x**3 by multiplication would
+        # round twice, so it stays a power).
+        square = reciprocal = False
+        if (
+            exponent.ndim == 0
+            and base.dtype.kind == "f"
+            and np.result_type(base, exponent) == base.dtype
+        ):
+            square, reciprocal = bool(exponent == 2), bool(exponent == -1)
         try:
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                out = np.power(base, exponent)
+                if square:
+                    out = base * base
+                elif reciprocal:
+                    out = np.reciprocal(base)
+                else:
+                    out = np.power(base, exponent)
         except ValueError:
             raise broadcast_error("pow", base, exponent) from None
+        ctx.square = square
         ctx.save_for_backward(base, exponent, out)
         return out
 
@@ -162,7 +178,9 @@ class PowOp(Function):
         need_base, need_exponent = ctx.needs_input_grad
         grad_base = grad_exponent = None
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if need_base:
+            if need_base and ctx.square:
+                grad_base = grad * (exponent * base)  # 2 * x**1, exactly
+            elif need_base:
                 grad_base = grad * np.where(
                     exponent == 0, 0, exponent * np.power(base, exponent - 1)
                 )

@@ -64,6 +64,47 @@ def _softmax_rows(scores: np.ndarray, masked: bool) -> np.ndarray:
     return scores
 
 
+def _attend(ctx: Context, query, key, value, bias, scale, dropout_p, rng) -> np.ndarray:
+    """The forward for both ops: returns the output, keeps the weights (and the dropout mask)
+    and ``scale`` in ``ctx``."""
+    scaled_q = query * np.asarray(scale, dtype=query.dtype)
+    scores = scaled_q @ np.swapaxes(key, -1, -2)  # a new array, so softmax may work in place
+    if bias is not None:  # in place unless the mask has batch axes the scores lack
+        fits = np.broadcast_shapes(scores.shape, bias.shape) == scores.shape
+        scores = np.add(scores, bias, out=scores if fits else None)
+    weights = _softmax_rows(scores, masked=bias is not None)
+    mask = None
+    if dropout_p > 0.0:
+        keep = rng.random(weights.shape) >= dropout_p
+        mask = keep * np.asarray(1.0 / (1.0 - dropout_p), dtype=weights.dtype)
+    ctx.scale, ctx.weights, ctx.mask = scale, weights, mask
+    return (weights if mask is None else weights * mask) @ value
+
+
+def _attend_backward(ctx: Context, grad, query, key, value, needs) -> list[Any]:
+    """The backward for both ops: the gradients of query, key and value (None where
+    ``needs`` says nobody wants it). Fresh arrays: NumPy's matmul into a strided ``out=``
+    runs at half speed."""
+    weights, mask = ctx.weights, ctx.mask
+    need_q, need_k, need_v = needs
+    kept = weights if mask is None else weights * mask
+    grad_v = np.swapaxes(kept, -1, -2) @ grad if need_v else None
+    grad_q = grad_k = None
+    if need_q or need_k:
+        grad_p = grad @ np.swapaxes(value, -1, -2)
+        if mask is not None:
+            grad_p *= mask
+        # softmax backward, in place: dS = P * (dP - sum(dP * P))
+        grad_p -= (grad_p * weights).sum(axis=-1, keepdims=True)
+        grad_p *= weights
+        grad_p *= np.asarray(ctx.scale, dtype=grad_p.dtype)
+        if need_q:
+            grad_q = grad_p @ key
+        if need_k:
+            grad_k = np.swapaxes(grad_p, -1, -2) @ query
+    return [grad_q, grad_k, grad_v]
+
+
 class ScaledDotProductAttentionOp(Function):
     """``softmax(Q K^T * scale + bias) @ V``; inputs query, key, value (see the module doc).
 
@@ -83,40 +124,46 @@ class ScaledDotProductAttentionOp(Function):
         rng: Any = None,
     ) -> np.ndarray:
         query, key, value = as_float(query), as_float(key), as_float(value)
-        scaled_q = query * np.asarray(scale, dtype=query.dtype)
-        scores = scaled_q @ np.swapaxes(key, -1, -2)  # a new array, so softmax may work in place
-        if bias is not None:  # in place unless the mask has batch axes the scores lack
-            fits = np.broadcast_shapes(scores.shape, bias.shape) == scores.shape
-            scores = np.add(scores, bias, out=scores if fits else None)
-        weights = _softmax_rows(scores, masked=bias is not None)
-        mask = None
-        if dropout_p > 0.0:
-            keep = rng.random(weights.shape) >= dropout_p
-            mask = keep * np.asarray(1.0 / (1.0 - dropout_p), dtype=weights.dtype)
-        ctx.scale = scale
-        ctx.save_for_backward(query, key, value, weights, mask)
-        return (weights if mask is None else weights * mask) @ value
+        ctx.save_for_backward(query, key, value)
+        return _attend(ctx, query, key, value, bias, scale, dropout_p, rng)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray):
-        query, key, value, weights, mask = ctx.saved_tensors
-        need_q, need_k, need_v = ctx.needs_input_grad
-        kept = weights if mask is None else weights * mask
-        grad_v = np.swapaxes(kept, -1, -2) @ grad if need_v else None
-        grad_q = grad_k = None
-        if need_q or need_k:
-            grad_p = grad @ np.swapaxes(value, -1, -2)
-            if mask is not None:
-                grad_p *= mask
-            # softmax backward, in place: dS = P * (dP - sum(dP * P))
-            grad_p -= (grad_p * weights).sum(axis=-1, keepdims=True)
-            grad_p *= weights
-            grad_p *= np.asarray(ctx.scale, dtype=grad_p.dtype)
-            if need_q:
-                grad_q = grad_p @ key
-            if need_k:
-                grad_k = np.swapaxes(grad_p, -1, -2) @ query
-        return grad_q, grad_k, grad_v
+        query, key, value = ctx.saved_tensors
+        return tuple(_attend_backward(ctx, grad, query, key, value, ctx.needs_input_grad))
+
+
+class PackedSelfAttentionOp(Function):
+    """Scaled dot-product attention of one packed input ``qkv`` (3, ..., L, E): queries, keys
+    and values side by side, as a transformer's single input projection makes them.
+
+    The same computation as ``ScaledDotProductAttentionOp`` on ``qkv[0], qkv[1], qkv[2]``, but
+    one node: the backward writes the three gradients into one array laid out in memory as
+    ``qkv`` is (a permuted view stays one), where three slices would each scatter into a
+    zero-filled array of the full size and the engine would add the three.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        qkv: np.ndarray,
+        bias: np.ndarray | None = None,
+        scale: float = 1.0,
+        dropout_p: float = 0.0,
+        rng: Any = None,
+    ) -> np.ndarray:
+        qkv = as_float(qkv)
+        ctx.save_for_backward(qkv)
+        return _attend(ctx, qkv[0], qkv[1], qkv[2], bias, scale, dropout_p, rng)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray):
+        (qkv,) = ctx.saved_tensors
+        grads = _attend_backward(ctx, grad, qkv[0], qkv[1], qkv[2], (True, True, True))
+        grad_qkv = np.empty_like(qkv, dtype=grad.dtype)  # order "K": qkv's memory layout
+        for part, computed in zip(grad_qkv, grads):
+            part[...] = computed
+        return grad_qkv
 
 
 def attention_bias(
@@ -212,4 +259,49 @@ def scaled_dot_product_attention(
         generator = get_rng(rng)
     return ScaledDotProductAttentionOp.apply(
         q, k, v, bias=bias, scale=float(scale), dropout_p=float(dropout_p), rng=generator
+    )
+
+
+def packed_self_attention(
+    qkv: Any,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+    *,
+    rng: Any = None,
+) -> Tensor:
+    """``scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], ...)`` as one op, for the
+    queries, keys and values of a single input projection stacked on a first axis of 3.
+
+    The same values and gradients; faster in training, because the gradient of ``qkv`` is
+    written in place of being gathered from three slices (see ``PackedSelfAttentionOp``).
+
+    Args:
+        qkv: (3, ..., L, E), usually a permuted view of the projection's (B, L, 3, H, E).
+        dropout_p, is_causal, scale, rng: as for ``scaled_dot_product_attention``.
+
+    Examples:
+        >>> import glassnet as gn
+        >>> packed_self_attention(gn.ones(3, 2, 4, 5, 8), is_causal=True).shape
+        (2, 4, 5, 8)
+    """
+    packed = qkv if isinstance(qkv, Tensor) else Tensor(qkv)
+    if packed.ndim < 3 or packed.shape[0] != 3:
+        raise ShapeError(
+            f"packed_self_attention: qkv must be (3, ..., L, E), queries, keys and values "
+            f"stacked on a first axis of 3, got shape {packed.shape}"
+        )
+    if not 0.0 <= dropout_p < 1.0:
+        raise ValueError(f"packed_self_attention: dropout_p must be in [0, 1), got {dropout_p}")
+    length, width = packed.shape[-2], packed.shape[-1]
+    scale = 1.0 / math.sqrt(width) if scale is None else scale
+    dtype = packed.dtype if packed.dtype.kind == "f" else np.dtype(np.float32)
+    bias = causal_bias(length, length, np.dtype(dtype)) if is_causal else None
+    generator = None
+    if dropout_p > 0.0:
+        from glassnet.rng import get_rng
+
+        generator = get_rng(rng)
+    return PackedSelfAttentionOp.apply(
+        packed, bias=bias, scale=float(scale), dropout_p=float(dropout_p), rng=generator
     )
