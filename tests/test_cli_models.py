@@ -174,3 +174,26 @@ def test_gpt_on_tiny_shakespeare(capsys):
     code, out, _ = run(argv, capsys)
     assert code == 0 and re.fullmatch(r"val loss \d+\.\d{4}", out.strip())
     assert float(out.split()[-1]) == pytest.approx(np.log(65), abs=0.2)  # 65 characters
+
+
+def test_a_model_file_defining_a_module_subclass(capsys, tmp_path):
+    file = tmp_path / "custom.py"
+    file.write_text(
+        "from glassnet import nn\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.flat, self.out = nn.Flatten(), nn.Linear(64, 10)\n"
+        "    def forward(self, x):\n"
+        "        return self.out(self.flat(x))\n"
+        "model = Net()\n"
+    )
+    code, out, _ = run(["train", "--model", str(file), "--epochs", "2"], capsys)
+    assert code == 0 and out.splitlines()[-1].startswith("test accuracy")
+
+
+def test_a_model_file_without_a_model_exits_2(capsys, tmp_path):
+    file = tmp_path / "empty.py"
+    file.write_text("x = 1\n")
+    code, _, err = run(["train", "--model", str(file)], capsys)
+    assert code == 2 and "defines neither 'model' nor 'build_model()'" in err

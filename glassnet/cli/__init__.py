@@ -60,7 +60,7 @@ defaults per dataset (any option given on the command line wins):
 With a validation split (val > 0) training stops when the validation loss has not improved for
 'patience' epochs and keeps the best epoch's weights, so 'epochs' is a ceiling.
 
---model cnn (and any other model taking images) trains {cnn_epochs}.
+default epochs of --model cnn (and of other models taking images): {cnn_epochs}.
 --model gpt on tiny_shakespeare: {iterations} iterations of batches of {batch_size} x {block_size}
 characters, a {n_layer}-layer, {n_head}-head, {n_embd}-wide GPT, AdamW (weight decay 0.1 on the 2-D
 weights), lr {lr} warmed up over 100 iterations then cosine-decayed to a tenth, gradients
@@ -108,10 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser(
         "train",
         help="train a model on a dataset and report test metrics",
-        description="Train an MLP on a built-in dataset and print its test metrics.",
+        description="Train a model (an MLP by default, a CNN, a GPT) on a built-in dataset and "
+        "print its test metrics.",
         epilog=TRAIN_EPILOG.format(
             table=_defaults_table(),
-            cnn_epochs=", ".join(f"{n} epochs on {d}" for d, n in CNN_EPOCHS.items()),
+            cnn_epochs=", ".join(f"{d} {n}" for d, n in CNN_EPOCHS.items()),
             **GPT_DEFAULTS,
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,

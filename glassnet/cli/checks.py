@@ -118,6 +118,8 @@ def _resolve_defaults(args: argparse.Namespace) -> None:
         args.model = "mlp"
     elif args.model != "mlp" and args.hidden is not None:
         raise UsageError(f"--hidden applies to --model mlp, not {args.model} (try mlp:256,128)")
+    if args.model.endswith(".py") and not Path(args.model).expanduser().is_file():
+        raise UsageError(f"--model {args.model}: no such file")
     spec = DATASETS[args.dataset]
     if args.epochs is None and args.model != "mlp":
         from glassnet.cli.models import CNN_EPOCHS
