@@ -197,3 +197,11 @@ def test_a_model_file_without_a_model_exits_2(capsys, tmp_path):
     file.write_text("x = 1\n")
     code, _, err = run(["train", "--model", str(file)], capsys)
     assert code == 2 and "defines neither 'model' nor 'build_model()'" in err
+
+
+def test_evaluate_points_a_gpt_to_sample(tiny_text, capsys, tmp_path):
+    path = tmp_path / "gpt.npz"
+    argv = ["train", "--dataset", "tiny-shakespeare", *TINY_GPT, "--iterations", "1"]
+    assert main([*argv, "--quiet", "--save", str(path)]) == 0
+    code, _, err = run(["evaluate", "--model", str(path)], capsys)
+    assert code == 2 and f"a GPT; 'glassnet sample {path}' continues a prompt" in err

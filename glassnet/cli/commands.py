@@ -23,6 +23,7 @@ from glassnet.cli.datasets import DATASETS, DatasetSpec, ModelConfig, _classes, 
 from glassnet.cli.gpt_command import GPT_DEFAULTS, check_gpt_arguments, train_gpt
 from glassnet.cli.models import build_spec, image_shape, load_model_file, uses_images
 from glassnet.io import FileFormatError, load, save
+from glassnet.io.container import read_file
 from glassnet.rng import manual_seed
 from glassnet.train import Callback, EarlyStopping, LambdaCallback
 
@@ -163,6 +164,10 @@ def _read_model(path: Path) -> tuple[nn.Module, ModelConfig, dict[str, Any]]:
     try:
         model, extra = load(path, with_extra=True)
     except (FileFormatError, OSError) as error:
+        if _is_gpt(path):
+            raise UsageError(
+                f"--model {path}: a GPT; 'glassnet sample {path}' continues a prompt"
+            ) from None
         raise UsageError(f"--model: {error}") from None
     not_ours = UsageError(f"--model {path}: not a model saved by 'glassnet train --save'")
     if not isinstance(extra.get("config"), dict) or "x_mean" not in extra:
@@ -179,6 +184,16 @@ def _read_model(path: Path) -> tuple[nn.Module, ModelConfig, dict[str, Any]]:
         "classes": config.out_features if config.task == "classification" else None,
     }
     return model, config, {**extra, "data": trained_on}
+
+
+def _is_gpt(path: Path) -> bool:
+    """Whether the file is a GPT written by ``save_gpt`` (its header names a GPT config)."""
+    try:
+        _, header = read_file(path, kind="model")
+    except (FileFormatError, OSError):
+        return False
+    extra = header.get("extra")
+    return isinstance(extra, dict) and "gpt_config" in extra
 
 
 def _check_compatible(dataset: str, features: int, classes: int | None, trained_on: dict) -> None:
