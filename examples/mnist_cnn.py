@@ -9,8 +9,9 @@ The data comes from $GLASSNET_DATA (or --data-dir, a folder holding the four IDX
 downloaded there, checked against its published MD5 sums, when missing. Images stay images:
 (N, 1, 28, 28), channels first, as PyTorch.
 
-The network: two stages of 3x3 convolution, ReLU and 2x2 max-pooling (16 then 32 channels),
-then a hidden layer of 128 and the 10 logits; Adam at 1e-3. Measured: 98.9% test accuracy
+The network (``mnist_cnn()``, shared with ``glassnet train --model cnn``): two stages of 3x3
+convolution, ReLU and 2x2 max-pooling (16 then 32 channels), then a hidden layer of 128 with
+dropout 0.25 and the 10 logits; Adam at 1e-3. Measured: 98.9% test accuracy
 after the default 5 epochs (seed 0).
 """
 
@@ -18,22 +19,8 @@ import argparse
 import time
 
 import glassnet as gn
-from glassnet import data, nn
-from glassnet.nn.conv import Conv2d
-from glassnet.nn.pooling import MaxPool2d
-
-
-def mnist_cnn() -> nn.Sequential:
-    return nn.Sequential(
-        [
-            Conv2d(1, 16, 3, padding=1), nn.ReLU(), MaxPool2d(2),   # 16 x 14 x 14
-            Conv2d(16, 32, 3, padding=1), nn.ReLU(), MaxPool2d(2),  # 32 x 7 x 7
-            nn.Flatten(),
-            nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.25),
-            nn.Linear(128, 10),  # logits: the cross-entropy loss applies the softmax itself
-        ],
-        name="mnist_cnn",
-    )  # fmt: skip
+from glassnet import data
+from glassnet.cli.models import mnist_cnn  # the network `glassnet train --model cnn` trains
 
 
 def main() -> None:

@@ -114,7 +114,17 @@ def _check_data_dir(data_dir: str | None, dataset: str) -> None:
 
 def _resolve_defaults(args: argparse.Namespace) -> None:
     """Fill the options left out with the dataset's defaults (``glassnet train --help``)."""
+    if args.model is None:
+        args.model = "mlp"
+    elif args.model != "mlp" and args.hidden is not None:
+        raise UsageError(f"--hidden applies to --model mlp, not {args.model} (try mlp:256,128)")
+    if args.model.endswith(".py") and not Path(args.model).expanduser().is_file():
+        raise UsageError(f"--model {args.model}: no such file")
     spec = DATASETS[args.dataset]
+    if args.epochs is None and args.model != "mlp":
+        from glassnet.cli.models import CNN_EPOCHS
+
+        args.epochs = CNN_EPOCHS.get(args.dataset)
     for name in ("hidden", "lr", "epochs", "batch_size", "validation_split", "patience"):
         if getattr(args, name) is None:
             setattr(args, name, getattr(spec, name))

@@ -20,7 +20,10 @@ from glassnet.cli.checks import (
     _run_options,
 )
 from glassnet.cli.datasets import DATASETS, DatasetSpec, ModelConfig, _classes, _prepare, build_mlp
+from glassnet.cli.gpt_command import GPT_DEFAULTS, check_gpt_arguments, train_gpt
+from glassnet.cli.models import build_spec, image_shape, load_model_file, uses_images
 from glassnet.io import FileFormatError, load, save
+from glassnet.io.container import read_file
 from glassnet.rng import manual_seed
 from glassnet.train import Callback, EarlyStopping, LambdaCallback
 
@@ -36,6 +39,12 @@ def _test_metrics(
 
 
 def train(args: argparse.Namespace) -> int:
+    if args.dataset == "tiny_shakespeare" or args.model == "gpt":
+        check_gpt_arguments(args, GPT_DEFAULTS)
+        return train_gpt(args)
+    for name in ("iterations", "eval_interval", "block_size", "n_layer", "n_head", "n_embd"):
+        if getattr(args, name, None) is not None:
+            raise UsageError(f"--{name.replace('_', '-')} applies to --model gpt only")
     _check_train_arguments(args)  # also fills in the dataset's defaults
     spec = DATASETS[args.dataset]
     manual_seed(args.seed)
@@ -45,7 +54,7 @@ def train(args: argparse.Namespace) -> int:
     config = ModelConfig(
         args.dataset, spec.task, X.shape[1], classes or 1, args.hidden, args.activation, args.seed
     )
-    model = build_mlp(config)
+    model, X, prepared["Xt"] = _build_model(args, config, X, prepared["Xt"])
     if args.checkpoint_dir is not None:
         folder = Path(args.checkpoint_dir).expanduser()
         folder.mkdir(parents=True, exist_ok=True)
@@ -64,7 +73,8 @@ def train(args: argparse.Namespace) -> int:
     if not args.quiet:
         sizes = f"{len(X)} training, {len(prepared['Xt'])} test samples"
         print(f"glassnet {__version__}: {args.dataset} ({sizes}), {_plan(args, stopping)}")
-        print(model.summary())
+        summary = getattr(model, "summary", None)  # a Sequential's; a model file's may lack it
+        print(summary(X.shape[1:]) if summary else model)
     started = time.perf_counter()
     history = model.fit(
         X,
@@ -97,7 +107,7 @@ def train(args: argparse.Namespace) -> int:
             for k, v in prepared.items()
             if k in ("x_mean", "x_scale", "y_mean", "y_scale")
         }
-        described = {"name": args.dataset, "features": int(X.shape[1]), "classes": classes}
+        described = {"name": args.dataset, "features": config.in_features, "classes": classes}
         trained = {
             "epochs": len(history.epoch),
             "training_samples": len(X),
@@ -111,6 +121,27 @@ def train(args: argparse.Namespace) -> int:
     # the last line, which scripts read: "test accuracy 0.9721" or "test r2 0.4512, rmse 55.1"
     print("test " + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
     return 0
+
+
+def _build_model(
+    args: argparse.Namespace, config: ModelConfig, X: np.ndarray, Xt: np.ndarray
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The model ``--model`` names, and the data in the shape it takes (images for a CNN)."""
+    config.model = args.model
+    if args.model == "mlp":
+        return build_mlp(config), X, Xt
+    if config.task != "classification":
+        raise UsageError(f"--model {args.model}: only 'mlp' trains on {args.dataset}, a regression")
+    if args.model.endswith(".py"):
+        model = load_model_file(args.model)
+        config.image = list(image_shape(X.shape[1]))  # a model of ours takes images
+    else:
+        config.image = list(image_shape(X.shape[1])) if uses_images(args.model) else None
+        shape = tuple(config.image) if config.image else (1, 1, X.shape[1])
+        model = build_spec(args.model, shape, config.out_features)  # type: ignore[arg-type]
+    if config.image:
+        X, Xt = X.reshape(len(X), *config.image), Xt.reshape(len(Xt), *config.image)
+    return model, X, Xt
 
 
 def _plan(args: argparse.Namespace, stopping: bool) -> str:
@@ -133,6 +164,10 @@ def _read_model(path: Path) -> tuple[nn.Module, ModelConfig, dict[str, Any]]:
     try:
         model, extra = load(path, with_extra=True)
     except (FileFormatError, OSError) as error:
+        if _is_gpt(path):
+            raise UsageError(
+                f"--model {path}: a GPT; 'glassnet sample {path}' continues a prompt"
+            ) from None
         raise UsageError(f"--model: {error}") from None
     not_ours = UsageError(f"--model {path}: not a model saved by 'glassnet train --save'")
     if not isinstance(extra.get("config"), dict) or "x_mean" not in extra:
@@ -149,6 +184,16 @@ def _read_model(path: Path) -> tuple[nn.Module, ModelConfig, dict[str, Any]]:
         "classes": config.out_features if config.task == "classification" else None,
     }
     return model, config, {**extra, "data": trained_on}
+
+
+def _is_gpt(path: Path) -> bool:
+    """Whether the file is a GPT written by ``save_gpt`` (its header names a GPT config)."""
+    try:
+        _, header = read_file(path, kind="model")
+    except (FileFormatError, OSError):
+        return False
+    extra = header.get("extra")
+    return isinstance(extra, dict) and "gpt_config" in extra
 
 
 def _check_compatible(dataset: str, features: int, classes: int | None, trained_on: dict) -> None:
@@ -186,6 +231,8 @@ def evaluate(args: argparse.Namespace) -> int:
     Xt = Xt.reshape(len(Xt), -1)
     _check_compatible(dataset, Xt.shape[1], _classes(spec, y, yt), trained_on)
     Xt = ((Xt - np.array(extra["x_mean"])) / np.array(extra["x_scale"])).astype(np.float32)
+    if config.image:
+        Xt = Xt.reshape(len(Xt), *config.image)
     y_mean, y_scale = (np.array(extra[k]) if k in extra else None for k in ("y_mean", "y_scale"))
     scores = _test_metrics(model, spec, Xt, yt, y_mean, y_scale)
     where = dataset if dataset == trained_on["name"] else f"{dataset} (trained on {config.dataset})"

@@ -125,6 +125,8 @@ class ModelConfig:
     hidden: list[int]
     activation: str
     seed: int
+    model: str = "mlp"  # "mlp", "cnn", a text spec or a .py file (glassnet/cli/models.py)
+    image: list[int] | None = None  # (channels, height, width) for a model taking images
 
 
 def build_mlp(config: ModelConfig) -> nn.Sequential:
