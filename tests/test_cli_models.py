@@ -205,3 +205,25 @@ def test_evaluate_points_a_gpt_to_sample(tiny_text, capsys, tmp_path):
     assert main([*argv, "--quiet", "--save", str(path)]) == 0
     code, _, err = run(["evaluate", "--model", str(path)], capsys)
     assert code == 2 and f"a GPT; 'glassnet sample {path}' continues a prompt" in err
+
+
+def test_models_other_than_the_mlp_anneal_the_learning_rate_by_a_cosine():
+    import argparse
+    import math
+
+    from glassnet.cli.commands import _anneals, _cosine, _plan
+
+    schedule = _cosine(0.01, 4)
+    assert [schedule(e) for e in range(4)] == pytest.approx(
+        [
+            0.01,
+            0.01 * (1 + math.cos(math.pi / 4)) / 2,
+            0.005,
+            0.01 * (1 + math.cos(3 * math.pi / 4)) / 2,
+        ]
+    )
+    cnn = argparse.Namespace(model="cnn", lr=0.001, epochs=10, validation_split=0.0)
+    assert _anneals(cnn) and "cosine" in _plan(cnn, stopping=False)
+    for mlp in (None, "mlp", "mlp:64,32"):
+        plain = argparse.Namespace(model=mlp, lr=0.001, epochs=10, validation_split=0.0)
+        assert not _anneals(plain) and "cosine" not in _plan(plain, stopping=False)

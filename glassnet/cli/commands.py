@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from glassnet.cli.models import build_spec, image_shape, load_model_file, uses_i
 from glassnet.io import FileFormatError, load, save
 from glassnet.io.container import read_file
 from glassnet.rng import manual_seed
-from glassnet.train import Callback, EarlyStopping, LambdaCallback
+from glassnet.train import Callback, EarlyStopping, LambdaCallback, LearningRateScheduler
 
 
 def _test_metrics(
@@ -70,6 +72,8 @@ def train(args: argparse.Namespace) -> int:
         callbacks.append(
             EarlyStopping("val_loss", patience=args.patience, restore_best_weights=True)
         )
+    if _anneals(args):
+        callbacks.append(LearningRateScheduler(_cosine(args.lr, args.epochs)))
     if not args.quiet:
         sizes = f"{len(X)} training, {len(prepared['Xt'])} test samples"
         print(f"glassnet {__version__}: {args.dataset} ({sizes}), {_plan(args, stopping)}")
@@ -144,8 +148,24 @@ def _build_model(
     return model, X, Xt
 
 
+def _anneals(args: argparse.Namespace) -> bool:
+    """Whether the learning rate decays over the run: for every model but the MLP. A CNN's last
+    epochs at a small rate settle its weights (MNIST: 0.9894 at a constant rate, 10 epochs)."""
+    return args.model not in (None, "mlp") and not str(args.model).startswith("mlp:")
+
+
+def _cosine(lr: float, epochs: int) -> Callable[[int], float]:
+    """Cosine annealing by epoch, from ``lr`` at the first epoch towards 0 after the last."""
+    return lambda epoch: lr * 0.5 * (1.0 + math.cos(math.pi * epoch / epochs))
+
+
 def _plan(args: argparse.Namespace, stopping: bool) -> str:
     """``up to 40 epochs, 10% held out for validation, early stopping (patience 5)``."""
+    plan = _plan_epochs(args, stopping)
+    return f"{plan}, learning rate {args.lr:g} decaying to 0 (cosine)" if _anneals(args) else plan
+
+
+def _plan_epochs(args: argparse.Namespace, stopping: bool) -> str:
     if args.validation_split == 0:
         return f"{args.epochs} epochs, no validation"
     held = f"{args.validation_split:.0%} held out for validation"
